@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# scripts/test.sh [--stress]: runs every test in the solution against a throwaway PostgreSQL on
+# a free port, stops it, and exits with the tests' status. --stress also runs the long tests.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/pg.sh"
+
+filter=()
+if [ "${1:-}" = "--stress" ]; then export EVENTHISTORY_STRESS=1; fi
+
+tmp=$(mktemp -d /tmp/eventhistory-test.XXXXXX)
+chmod 755 "$tmp"
+port=$(pg_free_port)
+cleanup() { pg_stop "$tmp/pg"; rm -rf "$tmp"; }
+trap cleanup EXIT
+PG_FSYNC=off pg_start "$tmp/pg" "$port" || { echo "could not start PostgreSQL" >&2; exit 1; }
+export EVENTHISTORY_DB="$(pg_connection_string "$port" postgres)"
+export EVENTHISTORY_PG_DATA="$tmp/pg" EVENTHISTORY_PG_BIN="$PG_BIN"
+echo "PostgreSQL for tests on 127.0.0.1:$port"
+
+cd "$root"
+dotnet build EventHistory.sln -c Release -nologo -v q 2>&1 | grep -vE '^\s*$' | tail -30
+[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed" >&2; exit 1; }
+dotnet test EventHistory.sln -c Release --no-build -nologo "${filter[@]}" 2>&1 | tee "$tmp/test.log"
+status=${PIPESTATUS[0]}
+
+# One plain totals line, summed over the test projects, so a run that executed nothing shows.
+awk '/(Passed|Failed)!  *-/ {
+       for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v)
+         if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
+     END { line = p+0 " passed, " f+0 " failed"; if (s > 0) line = line ", " s " skipped"; print line }' "$tmp/test.log"
+exit "$status"

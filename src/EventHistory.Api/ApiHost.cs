@@ -1,0 +1,28 @@
+using EventHistory.Infrastructure;
+using Npgsql;
+
+namespace EventHistory.Api;
+
+/// The composition root, shared by Program and the tests (which start it on a free port).
+public static class ApiHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var connectionString = builder.Configuration["EVENTHISTORY_DB"]
+            ?? throw new InvalidOperationException("Set EVENTHISTORY_DB to the PostgreSQL connection string.");
+        var db = new NpgsqlDataSourceBuilder(connectionString).Build();
+        builder.Services.AddEventHistory(db);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        await ServiceRegistration.EnsureSchemaAsync(db);
+        app.UseMiddleware<ProblemMapping>();
+        app.UseMiddleware<EditorFromRequest>();
+        app.MapItems();
+        return app;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using EventHistory.NewsItems;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+
+namespace EventHistory.Api;
+
+public static class ItemEndpoints
+{
+    public sealed record SourceBody(string? Name, string? Url);
+    public sealed record CreateBody(string? Date, string? Headline, string? Summary, List<SourceBody>? Sources, string? Topic, string? Edition);
+    public sealed record HeadlineBody(string? Headline, string? Reason);
+
+    public static void MapItems(this IEndpointRouteBuilder app)
+    {
+        var items = app.MapGroup("/api/items");
+
+        items.MapPost("", async (CreateBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var command = new CreateNewsItem.Command(
+                ParseDate(body.Date), body.Headline ?? "", body.Summary,
+                body.Sources?.Select(s => new Source(s.Name ?? "", s.Url ?? "")).ToList(), body.Topic, body.Edition ?? "en");
+            var result = await mediator.Send(command, ct);
+            SetETag(http, result.Revision);
+            return Results.Created($"/api/items/{result.ItemId}", result);
+        });
+
+        items.MapGet("", async (string? path, IMediator mediator, CancellationToken ct) =>
+            path is null
+                ? Results.Problem(statusCode: 400, title: "Bad request", detail: "Give ?path=/news/YYYY/MM/D/SLUG.md.")
+                : Results.Redirect($"/api/items/{await mediator.Send(new FindNewsItemByPath.Query(path), ct)}"));
+
+        items.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var item = await mediator.Send(new GetNewsItem.Query(id), ct);
+            SetETag(http, item.Revision);
+            return Results.Ok(item);
+        });
+
+        items.MapPost("/{id:guid}/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch(http)), ct);
+            SetETag(http, result.Revision);
+            return Results.Ok(result);
+        });
+
+        items.MapGet("/{id:guid}/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)));
+
+        items.MapGet("/{id:guid}/revisions/{revision:long}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var item = await mediator.Send(new GetRevision.Query(id, revision), ct);
+            SetETag(http, item.Revision);
+            return Results.Ok(item);
+        });
+    }
+
+    public static void SetETag(HttpContext http, long revision) => http.Response.Headers.ETag = $"\"{revision}\"";
+
+    /// The expected revision from If-Match ("N" or W/"N"); absent means "whatever is current".
+    public static long? IfMatch(HttpContext http)
+    {
+        var value = http.Request.Headers.IfMatch.FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(value) || value.Trim() == "*") return null;
+        var text = value.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
+        if (long.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var revision) && revision > 0) return revision;
+        throw new ValidationException([new ValidationFailure("If-Match", "If-Match must be a revision ETag such as \"3\".")]);
+    }
+
+    public static DateOnly ParseDate(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new ValidationException([new ValidationFailure("Date", "'Date' must be a date as YYYY-MM-DD.")]);
+}

@@ -1,0 +1,4 @@
+using EventHistory.Api;
+
+var app = await ApiHost.BuildAsync(args);
+await app.RunAsync();

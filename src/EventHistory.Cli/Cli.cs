@@ -1,0 +1,74 @@
+using EventHistory.Cli.Commands;
+using EventHistory.Infrastructure;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EventHistory.Cli;
+
+/// The `eventhistory` command line: the same MediatR requests as the API, another front door.
+/// Exit codes: 0 done, 1 the request failed (not found, conflict, rejected), 2 bad usage.
+public static class Cli
+{
+    public const string Usage = """
+        usage: eventhistory COMMAND [ARGS]
+          show ITEM [--revision N]     the item now, or at revision N (ITEM is an id or a path)
+          history ITEM                 its revisions: first version, updates, current version
+        Reads the PostgreSQL connection string from EVENTHISTORY_DB.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string? connectionString = null)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            output.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        connectionString ??= Environment.GetEnvironmentVariable("EVENTHISTORY_DB");
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            error.WriteLine("eventhistory: set EVENTHISTORY_DB to the PostgreSQL connection string.");
+            return 2;
+        }
+        try
+        {
+            var arguments = Arguments.Parse(args[1..]);
+            await using var db = new NpgsqlDataSourceBuilder(connectionString).Build();
+            await ServiceRegistration.EnsureSchemaAsync(db);
+            await using var services = new ServiceCollection().AddEventHistory(db).BuildServiceProvider();
+            await using var scope = services.CreateAsyncScope();
+            var context = new CommandContext(scope.ServiceProvider.GetRequiredService<IMediator>(), arguments, output, error);
+            return args[0] switch
+            {
+                "show" => await ShowCommand.RunAsync(context),
+                "history" => await HistoryCommand.RunAsync(context),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"eventhistory: {e.Message}\n{Usage}");
+            return 2;
+        }
+        catch (ValidationException e)
+        {
+            foreach (var f in e.Errors) error.WriteLine($"eventhistory: {f.PropertyName}: {f.ErrorMessage}");
+            return 1;
+        }
+        catch (Exception e) when (e is NotFoundException or EditRejectedException or EventStore.ConcurrencyException)
+        {
+            error.WriteLine($"eventhistory: {e.Message}");
+            return 1;
+        }
+        catch (NpgsqlException e)
+        {
+            error.WriteLine($"eventhistory: cannot reach the database: {e.Message}");
+            return 1;
+        }
+    }
+}
+
+public sealed record CommandContext(IMediator Mediator, Arguments Args, TextWriter Output, TextWriter Error);
+
+public sealed class UsageException(string message) : Exception(message);

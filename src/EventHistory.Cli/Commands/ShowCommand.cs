@@ -1,0 +1,32 @@
+using EventHistory.NewsItems;
+
+namespace EventHistory.Cli.Commands;
+
+public static class ShowCommand
+{
+    public static async Task<int> RunAsync(CommandContext c)
+    {
+        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
+        var item = c.Args.LongOption("revision") is { } revision
+            ? await c.Mediator.Send(new GetRevision.Query(id, revision))
+            : await c.Mediator.Send(new GetNewsItem.Query(id));
+        Write(c.Output, item);
+        return 0;
+    }
+
+    public static void Write(TextWriter o, NewsItem item)
+    {
+        o.WriteLine($"{item.Headline.Trim()}");
+        o.WriteLine($"  id        {item.Id}");
+        o.WriteLine($"  revision  {item.Revision}{(item.Status == ItemStatus.Retracted ? "  (retracted)" : "")}");
+        o.WriteLine($"  date      {item.Date:yyyy-MM-dd}");
+        o.WriteLine($"  path      {item.Path}");
+        if (item.Topic is { } topic) o.WriteLine($"  topic     {topic}");
+        o.WriteLine($"  edited    {item.EditedAt:yyyy-MM-dd HH:mm:ss}Z");
+        if (item.Summary.Length > 0) o.WriteLine($"\n{item.Summary}");
+        if (item.Sources.Count > 0) o.WriteLine("\nSources:");
+        foreach (var s in item.Sources) o.WriteLine($"  - {s.Name}: {s.Url}");
+        if (item.Related.Count > 0) o.WriteLine("\nRelated:");
+        foreach (var r in item.Related) o.WriteLine($"  - {r.Headline.Trim()} ({r.Path}){(r.Context.Length > 0 ? $" [{r.Context}]" : "")}");
+    }
+}

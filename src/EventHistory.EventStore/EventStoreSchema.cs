@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace EventHistory.EventStore;
+
+public static class EventStoreSchema
+{
+    // Many processes may start at once (tests, two service instances): the advisory lock makes
+    // the idempotent DDL run one at a time, since concurrent "create if not exists" can still race.
+    private const long SchemaLockKey = 0x4576_656e_7453_6368;
+
+    public static async Task EnsureCreatedAsync(NpgsqlDataSource db, IEnumerable<string>? moreSql = null, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await Execute(conn, tx, $"select pg_advisory_xact_lock({SchemaLockKey})", ct);
+        await Execute(conn, tx, ReadResource("EventHistory.EventStore.Schema.sql"), ct);
+        foreach (var sql in moreSql ?? []) await Execute(conn, tx, sql, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public static string ReadResource(string name, System.Reflection.Assembly? assembly = null)
+    {
+        assembly ??= typeof(EventStoreSchema).Assembly;
+        using var stream = assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,39 @@
+namespace EventHistory.EventStore;
+
+/// Who and why for an append; the user name comes from the authenticated caller, never the client's claim.
+public sealed record EventMetadata(
+    string? UserName,
+    string? CorrelationId = null,
+    string? CausationId = null,
+    string? CommandId = null,
+    IReadOnlyDictionary<string, string>? Headers = null);
+
+public sealed record StoredEvent(
+    long Sequence,
+    Guid Id,
+    Guid StreamId,
+    long Version,
+    string Type,
+    object Data,
+    DateTimeOffset Timestamp,
+    string? UserName,
+    string? CorrelationId,
+    string? CausationId,
+    IReadOnlyDictionary<string, string>? Headers);
+
+/// What an append did. A retried command (same command id) answers its first outcome with
+/// <see cref="Duplicate"/> set and appends nothing.
+public sealed record AppendResult(Guid StreamId, long FirstVersion, long LastVersion, bool Duplicate, IReadOnlyList<StoredEvent> Events);
+
+public sealed class ConcurrencyException(Guid streamId, long expected, long actual)
+    : Exception($"Stream {streamId} is at version {actual}, not the expected {expected}.")
+{
+    public Guid StreamId { get; } = streamId;
+    public long ExpectedVersion { get; } = expected;
+    public long ActualVersion { get; } = actual;
+}
+
+public sealed class StreamNotFoundException(Guid streamId) : Exception($"Stream {streamId} does not exist.")
+{
+    public Guid StreamId { get; } = streamId;
+}

@@ -1,0 +1,11 @@
+namespace EventHistory.Infrastructure;
+
+/// Who is asking, as the front door authenticated them, and the ids that tie a request together.
+/// Handlers read the editor from here, never from the command, so the audit trail records
+/// who really wrote, not what a client claims to be.
+public sealed class EditorContext
+{
+    public string? Editor { get; set; }
+    public string? CorrelationId { get; set; }
+    public string? CommandId { get; set; }
+}

@@ -1,0 +1,42 @@
+using EventHistory.EventStore;
+using EventHistory.NewsItems;
+using EventHistory.Projections;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EventHistory.Infrastructure;
+
+public static class ServiceRegistration
+{
+    /// Everything the front doors share: the store, its projections, MediatR and the validators.
+    /// MediatR 5 has no container integration package here, so handlers are registered by scanning.
+    public static IServiceCollection AddEventHistory(this IServiceCollection services, NpgsqlDataSource db)
+    {
+        services.AddSingleton(db);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
+        services.AddSingleton<IInlineProjection, NewsItemProjection>();
+        services.AddSingleton<EventStore.EventStore>();
+        services.AddScoped<EditorContext>();
+
+        services.AddScoped<ServiceFactory>(sp => sp.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        foreach (var type in typeof(ServiceRegistration).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
+            {
+                var definition = contract.GetGenericTypeDefinition();
+                if (definition == typeof(IRequestHandler<,>) || definition == typeof(IValidator<>))
+                    services.AddTransient(contract, type);
+            }
+        }
+        return services;
+    }
+
+    /// Creates the store's and the projections' tables (idempotent, safe to run from many processes).
+    public static Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken ct = default) =>
+        EventStoreSchema.EnsureCreatedAsync(db, [EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ServiceRegistration).Assembly)], ct);
+}

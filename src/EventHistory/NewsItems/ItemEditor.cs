@@ -1,0 +1,40 @@
+using EventHistory.EventStore;
+using EventHistory.Infrastructure;
+using EventHistory.Projections;
+
+namespace EventHistory.NewsItems;
+
+public sealed record EditResult(Guid ItemId, long Revision, bool Duplicate);
+
+/// The one way an existing item is edited: load its state, decide, append with the expected
+/// revision under the editor's identity. A retried command answers its first outcome.
+public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor, TimeProvider clock)
+{
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<EditResult> EditAsync(
+        Guid itemId, long? expectedRevision, Func<NewsItem, INewsItemEvent> decide, CancellationToken ct)
+    {
+        if (await EarlierOutcomeAsync(ct) is { } earlier) return earlier;
+        var state = await NewsItemRows.LoadCurrentAsync(store.DataSource, itemId, ct)
+            ?? throw new NotFoundException($"News item {itemId}");
+        var expected = expectedRevision ?? state.Revision;
+        if (expected != state.Revision) throw new ConcurrencyException(itemId, expected, state.Revision);
+        var result = await store.AppendAsync(itemId, NewsItemEventTypes.StreamType, expected, [decide(state)], Metadata(), ct);
+        return new EditResult(itemId, result.LastVersion, result.Duplicate);
+    }
+
+    public async Task<EditResult> CreateAsync(Guid itemId, NewsItemCreated created, CancellationToken ct)
+    {
+        if (await EarlierOutcomeAsync(ct) is { } earlier) return earlier;
+        var result = await store.AppendAsync(itemId, NewsItemEventTypes.StreamType, 0, [created], Metadata(), ct);
+        return new EditResult(itemId, result.LastVersion, result.Duplicate);
+    }
+
+    private async Task<EditResult?> EarlierOutcomeAsync(CancellationToken ct) =>
+        editor.CommandId is { } id && await store.FindCommandAsync(id, ct) is { } done
+            ? new EditResult(done.StreamId, done.LastVersion, true)
+            : null;
+
+    private EventMetadata Metadata() => new(editor.Editor, editor.CorrelationId, null, editor.CommandId);
+}

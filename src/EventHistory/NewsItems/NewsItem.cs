@@ -1,0 +1,68 @@
+namespace EventHistory.NewsItems;
+
+public sealed record Source(string Name, string Url);
+
+/// A related item as the page showed it: the linked headline and path as they were when the page
+/// was generated, and the context text verbatim (history too, so never normalized).
+public sealed record RelatedItem(string Headline, string Path, string Context);
+
+public enum ItemStatus { Published, Retracted }
+
+/// The state of a news item at one revision, folded from its events.
+public sealed record NewsItem(
+    Guid Id,
+    long Revision,
+    DateOnly Date,
+    string Headline,
+    string Summary,
+    IReadOnlyList<Source> Sources,
+    string? CoverImage,
+    string? Topic,
+    IReadOnlyList<RelatedItem> Related,
+    string Slug,
+    string Edition,
+    ItemStatus Status,
+    DateTimeOffset EditedAt)
+{
+    public string Path => ItemPaths.ItemPath(Edition, Date, Slug);
+
+    public static NewsItem Create(NewsItemCreated e) => new(
+        e.ItemId, 1, e.Date, e.Headline, e.Summary, e.Sources, e.CoverImage, e.Topic, e.Related, e.Slug,
+        e.Edition, ItemStatus.Published, e.EditedAt);
+
+    public NewsItem Apply(INewsItemEvent e) => (e switch
+    {
+        NewsItemCreated c => Create(c),
+        HeadlineRevised h => this with { Headline = h.Headline, Slug = h.Slug },
+        SummaryRevised s => this with { Summary = s.Summary },
+        SourceAdded a => this with { Sources = [.. Sources, a.Source] },
+        SourceRemoved r => this with { Sources = [.. Sources.Where(s => s.Url != r.Url)] },
+        CoverImageChanged c => this with { CoverImage = c.CoverImage },
+        TopicChanged t => this with { Topic = t.Topic },
+        RelatedItemLinked l => this with { Related = [.. Related.Where(r => r.Path != l.Item.Path), l.Item] },
+        RelatedItemUnlinked u => this with { Related = [.. Related.Where(r => r.Path != u.Path)] },
+        NewsItemRetracted => this with { Status = ItemStatus.Retracted },
+        NewsItemRestored => this with { Status = ItemStatus.Published },
+        NewsItemReverted v => this with
+        {
+            Headline = v.Headline, Slug = v.Slug, Summary = v.Summary, Sources = v.Sources,
+            CoverImage = v.CoverImage, Topic = v.Topic, Related = v.Related,
+        },
+        _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
+    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = e.EditedAt };
+
+    public static NewsItem Fold(IEnumerable<INewsItemEvent> events)
+    {
+        NewsItem? state = null;
+        foreach (var e in events) state = state is null ? Create((NewsItemCreated)e) : state.Apply(e);
+        return state ?? throw new InvalidOperationException("A news item starts with NewsItemCreated.");
+    }
+}
+
+public static class ItemPaths
+{
+    public static string DayFolder(string edition, DateOnly date) =>
+        $"{(edition == "zh" ? "/zh" : "")}/news/{date:yyyy}/{date:MM}/{date.Day}";
+
+    public static string ItemPath(string edition, DateOnly date, string slug) => $"{DayFolder(edition, date)}/{slug}.md";
+}

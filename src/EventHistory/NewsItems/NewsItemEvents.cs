@@ -1,0 +1,45 @@
+using EventHistory.EventStore;
+
+namespace EventHistory.NewsItems;
+
+/// Every event carries the edit's own time (EditedAt: for imported history, the time on the
+/// page) beside the store's recorded timestamp, and the editor's reason when one was given.
+public interface INewsItemEvent
+{
+    DateTimeOffset EditedAt { get; }
+    string? Reason { get; }
+}
+
+/// The first version.
+public sealed record NewsItemCreated(
+    Guid ItemId, DateOnly Date, string Headline, string Summary, IReadOnlyList<Source> Sources,
+    string? CoverImage, string? Topic, IReadOnlyList<RelatedItem> Related, string Slug, string Edition,
+    DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
+public sealed record HeadlineRevised(string Headline, string Slug, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record SummaryRevised(string Summary, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record SourceAdded(Source Source, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record SourceRemoved(string Url, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record CoverImageChanged(string? CoverImage, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record TopicChanged(string? Topic, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record RelatedItemLinked(RelatedItem Item, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record RelatedItemUnlinked(string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record NewsItemRetracted(DateTimeOffset EditedAt, string? Reason) : INewsItemEvent;
+public sealed record NewsItemRestored(DateTimeOffset EditedAt, string? Reason) : INewsItemEvent;
+
+/// A new revision that restores the content of revision <see cref="ToRevision"/>; nothing is erased.
+public sealed record NewsItemReverted(
+    long ToRevision, string Headline, string Slug, string Summary, IReadOnlyList<Source> Sources,
+    string? CoverImage, string? Topic, IReadOnlyList<RelatedItem> Related,
+    DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
+public static class NewsItemEventTypes
+{
+    public const string StreamType = "news_item";
+
+    public static EventTypes Register(EventTypes types) => types
+        .Register<NewsItemCreated>().Register<HeadlineRevised>().Register<SummaryRevised>()
+        .Register<SourceAdded>().Register<SourceRemoved>().Register<CoverImageChanged>()
+        .Register<TopicChanged>().Register<RelatedItemLinked>().Register<RelatedItemUnlinked>()
+        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>();
+}

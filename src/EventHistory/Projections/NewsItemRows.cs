@@ -1,0 +1,41 @@
+using System.Text.Json;
+using EventHistory.EventStore;
+using EventHistory.NewsItems;
+using Npgsql;
+
+namespace EventHistory.Projections;
+
+/// Reads item states back from the inline projections.
+public static class NewsItemRows
+{
+    public static async Task<NewsItem?> LoadCurrentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select state::text from eh_items where id = @id", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) is string json ? Parse(json) : null;
+    }
+
+    public static async Task<NewsItem?> LoadCurrentAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await LoadCurrentAsync(conn, null, id, ct);
+    }
+
+    public static async Task<NewsItem?> LoadRevisionAsync(NpgsqlDataSource db, Guid id, long revision, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select state::text from eh_item_revisions where item_id = @id and revision = @rev");
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("rev", revision);
+        return await cmd.ExecuteScalarAsync(ct) is string json ? Parse(json) : null;
+    }
+
+    /// The item a path points at, whether it is its current path or one it had before.
+    public static async Task<Guid?> FindByPathAsync(NpgsqlDataSource db, string path, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select item_id from eh_item_paths where path = @path");
+        cmd.Parameters.AddWithValue("path", path);
+        return await cmd.ExecuteScalarAsync(ct) as Guid?;
+    }
+
+    public static NewsItem Parse(string json) => JsonSerializer.Deserialize<NewsItem>(json, EventTypes.Json)!;
+}

@@ -1,0 +1,39 @@
+-- Inline projections: written in the same transaction as the events, so never stale.
+create table if not exists eh_items (
+    id          uuid primary key,
+    revision    bigint not null,
+    date        date not null,
+    headline    text not null,
+    slug        text not null,
+    path        text not null,
+    edition     varchar not null,
+    status      varchar not null,
+    edited_at   timestamptz not null,
+    recorded_at timestamptz not null,
+    state       jsonb not null
+);
+create index if not exists eh_items_date on eh_items (date);
+
+-- One row per revision, so reading revision 1 of a long history costs what reading the current one does.
+create table if not exists eh_item_revisions (
+    item_id     uuid not null,
+    revision    bigint not null,
+    event_type  varchar not null,
+    headline    text not null,
+    edited_at   timestamptz not null,
+    recorded_at timestamptz not null,
+    editor      varchar,
+    reason      text,
+    state       jsonb not null,
+    primary key (item_id, revision)
+);
+create index if not exists eh_item_revisions_edited on eh_item_revisions (item_id, edited_at);
+create index if not exists eh_item_revisions_recorded on eh_item_revisions (item_id, recorded_at);
+
+-- Every path an item ever had resolves to it.
+create table if not exists eh_item_paths (
+    path           text primary key,
+    item_id        uuid not null,
+    first_revision bigint not null
+);
+create index if not exists eh_item_paths_item on eh_item_paths (item_id);

@@ -1,0 +1,44 @@
+using EventHistory.EventStore;
+using EventHistory.Testing;
+using Npgsql;
+
+namespace EventHistory.EventStore.Tests;
+
+public sealed record Noted(string Text);
+public sealed record Renamed(string Name);
+
+/// Counts events per stream inline, to show projections commit and roll back with the append.
+public sealed class CountingProjection : IInlineProjection
+{
+    public bool FailNext { get; set; }
+
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        if (FailNext) { FailNext = false; throw new InvalidOperationException("projection failed on purpose"); }
+        foreach (var e in events)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "insert into counts (stream_id, n) values (@s, 1) on conflict (stream_id) do update set n = counts.n + 1", conn, tx);
+            cmd.Parameters.AddWithValue("s", e.StreamId);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+public abstract class StoreTestBase : IAsyncLifetime
+{
+    protected TestDatabase Db = null!;
+    protected EventStore Store = null!;
+    protected readonly CountingProjection Counting = new();
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        await EventStoreSchema.EnsureCreatedAsync(Db.DataSource, ["create table if not exists counts (stream_id uuid primary key, n int not null)"]);
+        Store = new EventStore(Db.DataSource, new EventTypes().Register<Noted>().Register<Renamed>(), [Counting]);
+    }
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+
+    protected static EventMetadata By(string user, string? commandId = null) => new(user, CommandId: commandId);
+}

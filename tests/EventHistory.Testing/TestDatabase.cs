@@ -1,0 +1,55 @@
+using Npgsql;
+
+namespace EventHistory.Testing;
+
+/// A schema of its own in the PostgreSQL that scripts/test.sh started, so test classes never see
+/// each other's rows. Dropped on dispose.
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public string Schema { get; }
+    public string ConnectionString { get; }
+    public NpgsqlDataSource DataSource { get; }
+
+    private TestDatabase(string schema, string connectionString)
+    {
+        Schema = schema;
+        ConnectionString = connectionString;
+        DataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+    }
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("EVENTHISTORY_DB") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("EVENTHISTORY_DB is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var admin = NpgsqlDataSource.Create(ServerConnectionString))
+        await using (var cmd = admin.CreateCommand($"create schema {schema}"))
+            await cmd.ExecuteNonQueryAsync();
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { SearchPath = schema, MaxPoolSize = 50 };
+        return new TestDatabase(schema, builder.ConnectionString);
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(ServerConnectionString);
+        await using var cmd = admin.CreateCommand($"drop schema if exists {Schema} cascade");
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
