@@ -6,8 +6,9 @@ public static class ShowCommand
 {
     public static async Task<int> RunAsync(CommandContext c)
     {
+        var revisionOption = c.Args.LongOption("revision");
         var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var item = c.Args.LongOption("revision") is { } revision
+        var item = revisionOption is { } revision
             ? await c.Mediator.Send(new GetRevision.Query(id, revision))
             : await c.Mediator.Send(new GetNewsItem.Query(id));
         Write(c.Output, item);

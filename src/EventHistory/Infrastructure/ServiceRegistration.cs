@@ -20,6 +20,7 @@ public static class ServiceRegistration
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
+        services.AddScoped<ItemEditor>();
 
         services.AddScoped<ServiceFactory>(sp => sp.GetService!);
         services.AddScoped<IMediator, Mediator>();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# scripts/run.sh: starts the local PostgreSQL (unless EVENTHISTORY_DB is set), creates the schema,
+# loads the sample pages on first run, and serves the API on http://127.0.0.1:${PORT:-5080}.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+port=${PORT:-5080}
+if [ -z "${EVENTHISTORY_DB:-}" ]; then
+  EVENTHISTORY_DB=$("$root/scripts/db.sh" start | tail -1)
+fi
+export EVENTHISTORY_DB
+dotnet build "$root/src/EventHistory.Api" -c Release -nologo -v q >&2
+dotnet build "$root/src/EventHistory.Cli" -c Release -nologo -v q >&2
+if [ -d "$root/samples" ] && [ -n "$(ls -A "$root/samples" 2>/dev/null)" ]; then
+  "$root/scripts/eventhistory" import "$root/samples" >&2 || echo "warning: sample import reported problems" >&2
+fi
+echo "EventHistory API on http://127.0.0.1:$port"
+exec dotnet "$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll" --urls "http://127.0.0.1:$port"
