@@ -10,6 +10,15 @@ fi
 export EVENTHISTORY_DB
 dotnet build "$root/src/EventHistory.Api" -c Release -nologo -v q >&2
 dotnet build "$root/src/EventHistory.Cli" -c Release -nologo -v q >&2
+# A local admin key on first run, so a new user can write at once. Only its hash is in the database.
+keyfile="$root/.data/admin-key"
+if [ ! -s "$keyfile" ]; then
+  mkdir -p "$root/.data"
+  "$root/scripts/eventhistory" keys create --name "local-admin-$(date +%s)" --role admin > "$keyfile"
+  chmod 600 "$keyfile"
+fi
+export EVENTHISTORY_KEY=$(cat "$keyfile")
+echo "Admin key (also in .data/admin-key): $EVENTHISTORY_KEY"
 if [ -d "$root/samples" ] && [ -n "$(ls -A "$root/samples" 2>/dev/null)" ]; then
   "$root/scripts/eventhistory" import "$root/samples" >&2 || echo "warning: sample import reported problems" >&2
 fi

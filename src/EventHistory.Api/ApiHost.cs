@@ -16,11 +16,14 @@ public static class ApiHost
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.AddPolicies();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         await ServiceRegistration.EnsureSchemaAsync(db);
         app.UseMiddleware<ProblemMapping>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
         return app;

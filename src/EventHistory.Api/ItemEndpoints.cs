@@ -14,7 +14,7 @@ public static class ItemEndpoints
 
     public static void MapItems(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/api/items");
+        var items = app.MapGroup("/api/items").RequireAuthorization(Policies.Read);
 
         items.MapPost("", async (CreateBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
@@ -24,7 +24,7 @@ public static class ItemEndpoints
             var result = await mediator.Send(command, ct);
             SetETag(http, result.Revision);
             return Results.Created($"/api/items/{result.ItemId}", result);
-        });
+        }).RequireAuthorization(Policies.Edit);
 
         items.MapGet("", async (string? path, IMediator mediator, CancellationToken ct) =>
             path is null
@@ -43,7 +43,7 @@ public static class ItemEndpoints
             var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch(http)), ct);
             SetETag(http, result.Revision);
             return Results.Ok(result);
-        });
+        }).RequireAuthorization(Policies.Edit);
 
         items.MapGet("/{id:guid}/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)));

@@ -1,3 +1,4 @@
+using EventHistory.Access;
 using EventHistory.Cli.Commands;
 using EventHistory.Infrastructure;
 using FluentValidation;
@@ -15,7 +16,10 @@ public static class Cli
         usage: eventhistory COMMAND [ARGS]
           show ITEM [--revision N]     the item now, or at revision N (ITEM is an id or a path)
           history ITEM                 its revisions: first version, updates, current version
-        Reads the PostgreSQL connection string from EVENTHISTORY_DB.
+          keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
+          keys revoke NAME | keys list
+        Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
+        holder of the API key in EVENTHISTORY_KEY.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string? connectionString = null)
@@ -38,11 +42,16 @@ public static class Cli
             await ServiceRegistration.EnsureSchemaAsync(db);
             await using var services = new ServiceCollection().AddEventHistory(db).BuildServiceProvider();
             await using var scope = services.CreateAsyncScope();
+            var keys = scope.ServiceProvider.GetRequiredService<ApiKeys>();
+            var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
+            editor.Editor = (await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY")))?.Name;
+            editor.CorrelationId = Guid.NewGuid().ToString();
             var context = new CommandContext(scope.ServiceProvider.GetRequiredService<IMediator>(), arguments, output, error);
             return args[0] switch
             {
                 "show" => await ShowCommand.RunAsync(context),
                 "history" => await HistoryCommand.RunAsync(context),
+                "keys" => await KeysCommand.RunAsync(context, keys),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -1,3 +1,4 @@
+using EventHistory.Access;
 using EventHistory.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +11,11 @@ namespace EventHistory.Api.Tests;
 public sealed class ApiServer : IAsyncLifetime
 {
     public TestDatabase Db { get; private set; } = null!;
+    /// Speaks as an editor; the others as nobody, a reader and an admin.
     public HttpClient Client { get; private set; } = null!;
+    public HttpClient Anonymous { get; private set; } = null!;
+    public HttpClient Reader { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
     private WebApplication _app = null!;
 
     public async Task InitializeAsync()
@@ -19,12 +24,23 @@ public sealed class ApiServer : IAsyncLifetime
         _app = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        var keys = _app.Services.GetRequiredService<ApiKeys>();
+        Anonymous = new HttpClient { BaseAddress = new Uri(address) };
+        Reader = await ClientFor(address, await keys.CreateAsync("test-reader", Role.Reader));
+        Client = await ClientFor(address, await keys.CreateAsync("test-editor", Role.Editor));
+        Admin = await ClientFor(address, await keys.CreateAsync("test-admin", Role.Admin));
+    }
+
+    private static Task<HttpClient> ClientFor(string address, string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return Task.FromResult(client);
     }
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
+        foreach (var client in new[] { Client, Anonymous, Reader, Admin }) client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Db.DisposeAsync();

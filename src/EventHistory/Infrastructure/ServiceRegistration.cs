@@ -21,6 +21,7 @@ public static class ServiceRegistration
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();
+        services.AddSingleton<Access.ApiKeys>();
 
         services.AddScoped<ServiceFactory>(sp => sp.GetService!);
         services.AddScoped<IMediator, Mediator>();

@@ -36,5 +36,7 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
             ? new EditResult(done.StreamId, done.LastVersion, true)
             : null;
 
-    private EventMetadata Metadata() => new(editor.Editor, editor.CorrelationId, null, editor.CommandId);
+    private EventMetadata Metadata() => new(
+        editor.Editor ?? throw new EditRejectedException("An edit needs an authenticated editor."),
+        editor.CorrelationId, null, editor.CommandId);
 }

@@ -37,3 +37,12 @@ create table if not exists eh_item_paths (
     first_revision bigint not null
 );
 create index if not exists eh_item_paths_item on eh_item_paths (item_id);
+
+-- API keys: only their hashes are kept.
+create table if not exists eh_api_keys (
+    name     varchar primary key,
+    role     varchar not null check (role in ('reader', 'editor', 'admin')),
+    key_hash bytea not null unique,
+    created  timestamptz not null default now(),
+    revoked  timestamptz
+);
