@@ -40,7 +40,8 @@ create index if not exists mt_events_tx_id on mt_events (tx_id, seq_id);
 create table if not exists mt_event_progression (
     name         varchar primary key,
     last_seq_id  bigint,
-    last_updated timestamptz default now()
+    last_updated timestamptz default now(),
+    last_tx_id   xid8 not null default '0'::xid8
 );
 
 create table if not exists eh_command_log (

@@ -1,0 +1,55 @@
+using Npgsql;
+
+namespace EventHistory.EventStore;
+
+/// A position in the global order: the writing transaction's id, then the sequence number.
+/// Sequence numbers are drawn before commit, so a reader that follows seq_id alone skips an
+/// event whose transaction commits after a later one. Transaction ids below the snapshot's xmin
+/// belong to transactions that have all ended, and every transaction still to commit has an id
+/// at or above it, so reading in (tx_id, seq_id) order below xmin never skips and never guesses.
+public readonly record struct GlobalPosition(ulong TxId, long Sequence)
+{
+    public static readonly GlobalPosition Start = new(0, 0);
+
+    public override string ToString() => $"{TxId}.{Sequence}";
+
+    public static bool TryParse(string? text, out GlobalPosition position)
+    {
+        position = Start;
+        var parts = text?.Split('.');
+        if (parts is not [var tx, var seq] || !ulong.TryParse(tx, out var t) || !long.TryParse(seq, out var s)) return false;
+        position = new GlobalPosition(t, s);
+        return true;
+    }
+}
+
+public sealed record GlobalEvent(GlobalPosition Position, StoredEvent Event);
+
+public static class GlobalReader
+{
+    public const string Columns =
+        "seq_id, id, stream_id, version, type, data::text, timestamp, user_name, correlation_id, causation_id, headers::text, tx_id::text::bigint";
+
+    /// Up to <paramref name="limit"/> committed events after <paramref name="after"/>, in the safe order.
+    /// Archived streams are included: projections and audits must see everything.
+    public static async Task<IReadOnlyList<GlobalEvent>> ReadAllAsync(
+        this EventStore store, GlobalPosition after, int limit, CancellationToken ct = default)
+    {
+        await using var cmd = store.DataSource.CreateCommand(
+            $"""
+            select {Columns} from mt_events
+            where (tx_id, seq_id) > (@tx::text::xid8, @seq)
+              and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            order by tx_id, seq_id
+            limit @limit
+            """);
+        cmd.Parameters.AddWithValue("tx", after.TxId.ToString());
+        cmd.Parameters.AddWithValue("seq", after.Sequence);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var events = new List<GlobalEvent>();
+        while (await reader.ReadAsync(ct))
+            events.Add(new GlobalEvent(new GlobalPosition((ulong)reader.GetInt64(11), reader.GetInt64(0)), store.ReadEvent(reader)));
+        return events;
+    }
+}

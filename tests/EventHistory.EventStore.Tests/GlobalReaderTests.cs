@@ -1,0 +1,92 @@
+using Npgsql;
+
+namespace EventHistory.EventStore.Tests;
+
+public sealed class GlobalReaderTests : StoreTestBase
+{
+    /// Transactions anywhere on the server (other test classes too) hold the safe horizon back for
+    /// as long as they run, so a reader waits for what is committed to become safe, as the daemon does.
+    private async Task<List<GlobalEvent>> ReadUntilAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var all = await ReadAllAsync();
+            if (all.Count >= count || DateTime.UtcNow > deadline) return all;
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<List<GlobalEvent>> ReadAllAsync()
+    {
+        var all = new List<GlobalEvent>();
+        var position = GlobalPosition.Start;
+        while (true)
+        {
+            var page = await Store.ReadAllAsync(position, 2);
+            if (page.Count == 0) return all;
+            all.AddRange(page);
+            position = page[^1].Position;
+        }
+    }
+
+    [Fact]
+    public async Task an_event_whose_transaction_commits_late_is_read_after_the_reader_has_moved_on()
+    {
+        // A writer draws its sequence number, then holds its transaction open.
+        var late = Guid.NewGuid();
+        await using var conn = await Db.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await EventStoreSchemaTestSql.InsertRawEventAsync(conn, tx, late);
+
+        var early = Guid.NewGuid();
+        await Store.AppendAsync(early, "note", 0, [new Noted("early")], By("ann"));
+        var seen = await ReadAllAsync();
+        Assert.DoesNotContain(seen, e => e.Event.StreamId == early);
+
+        await tx.CommitAsync();
+        seen = await ReadUntilAsync(2);
+        Assert.Equal([late, early], seen.Select(e => e.Event.StreamId));
+        Assert.True(seen[0].Event.Sequence < seen[1].Event.Sequence);
+    }
+
+    [Fact]
+    public async Task a_rolled_back_sequence_number_stalls_nothing()
+    {
+        await using (var conn = await Db.DataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await EventStoreSchemaTestSql.InsertRawEventAsync(conn, tx, Guid.NewGuid());
+            await tx.RollbackAsync();
+        }
+        var id = Guid.NewGuid();
+        await Store.AppendAsync(id, "note", 0, [new Noted("after the gap")], By("ann"));
+
+        var seen = await ReadUntilAsync(1);
+        Assert.Equal([id], seen.Select(e => e.Event.StreamId));
+    }
+
+    [Fact]
+    public void positions_round_trip_through_text()
+    {
+        var position = new GlobalPosition(123456, 789);
+        Assert.True(GlobalPosition.TryParse(position.ToString(), out var parsed));
+        Assert.Equal(position, parsed);
+        Assert.False(GlobalPosition.TryParse("garbage", out _));
+    }
+}
+
+internal static class EventStoreSchemaTestSql
+{
+    public static async Task InsertRawEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid stream)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            insert into mt_streams (id, type, version) values (@s, 'note', 1);
+            insert into mt_events (seq_id, id, stream_id, version, data, type, hash)
+            values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 1, '{"text":"late"}', 'noted', '\x00');
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("s", stream);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
