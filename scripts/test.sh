@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# scripts/test.sh [--stress]: runs every test in the solution against a throwaway PostgreSQL on
-# a free port, stops it, and exits with the tests' status. --stress also runs the long tests.
+# scripts/test.sh [--stress] [-- DOTNET-TEST-ARGS]: runs every test in the solution against a
+# throwaway PostgreSQL on a free port, stops it, and exits with the tests' status.
+# --stress also runs the long tests; arguments after -- go to dotnet test (e.g. --filter X).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/pg.sh"
 
 filter=()
-if [ "${1:-}" = "--stress" ]; then export EVENTHISTORY_STRESS=1; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stress) export EVENTHISTORY_STRESS=1 ;;
+    --) shift; filter=("$@"); break ;;
+    *) echo "usage: scripts/test.sh [--stress] [-- dotnet test args]" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 tmp=$(mktemp -d /tmp/eventhistory-test.XXXXXX)
 chmod 755 "$tmp"
