@@ -34,17 +34,6 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
 
         var stored = await InsertEventsAsync(conn, tx, streamId, expectedVersion, events, metadata, ct);
         var last = expectedVersion + events.Count;
-        await using (var cmd = new NpgsqlCommand(
-            """
-            update mt_streams set version = @v, timestamp = now(),
-                last_hash = (select hash from mt_events where stream_id = @id and version = @v)
-            where id = @id
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", streamId);
-            cmd.Parameters.AddWithValue("v", last);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
         if (metadata.CommandId is { } id) await RecordCommandAsync(conn, tx, id, streamId, expectedVersion + 1, last, ct);
         foreach (var projection in projections) await projection.ApplyAsync(conn, tx, stored, ct);
         await tx.CommitAsync(ct);
@@ -101,6 +90,16 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             cmd.Parameters.AddWithValue("user", NpgsqlDbType.Varchar, (object?)metadata.UserName ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
+        // The stream row moves in the same round trip (an append is CPU- and latency-bound on round trips).
+        var stream = new NpgsqlBatchCommand(
+            """
+            update mt_streams set version = @v, timestamp = now(),
+                last_hash = (select hash from mt_events where stream_id = @id and version = @v)
+            where id = @id
+            """);
+        stream.Parameters.AddWithValue("id", streamId);
+        stream.Parameters.AddWithValue("v", fromVersion + events.Count);
+        batch.BatchCommands.Add(stream);
 
         var stored = new List<StoredEvent>(events.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct);
