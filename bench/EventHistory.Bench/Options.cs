@@ -7,7 +7,7 @@ namespace EventHistory.Bench;
 public sealed record Options(
     bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
     int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
-    int LongHistory, int Reads, int ImportEvents, int RebuildEvents)
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int RebuildEvents)
 {
     public static Options Parse(string[] args)
     {
@@ -36,6 +36,7 @@ public sealed record Options(
             LongHistory: Int("long-history", 10_000, 1_000),
             Reads: Int("reads", 3_000, 300),
             ImportEvents: Int("import-events", 1_000_000, 20_000),
+            ImportSeconds: Num("import-seconds", 240, 60),
             RebuildEvents: Int("rebuild-events", 1_000_000, 20_000));
     }
 
