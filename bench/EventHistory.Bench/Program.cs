@@ -16,6 +16,18 @@ try
 }
 catch (PostgresException e) { periodsMissing = e.MessageText; }
 
+// WAL flush timing tells whether durable commits wait on the disk; reloadable, so no restart.
+try
+{
+    foreach (var sql in new[] { "alter system set track_wal_io_timing = on", "select pg_reload_conf()" })
+    {
+        await using var cmd = admin.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+    Wal.Server = admin;
+}
+catch (PostgresException e) { Console.Error.WriteLine($"WAL timing unavailable: {e.MessageText}"); }
+
 var machine = await Machine.DescribeAsync(admin);
 var when = DateTimeOffset.UtcNow;
 Progress($"{(o.Quick ? "quick" : "full")} run on {machine.Summary}");
