@@ -68,7 +68,8 @@ public static class Temporal
         [
             new Measure($"5w edits vs system-versioned table, {o.Writers} writers", ourWrites.PerSecond, theirWrites.PerSecond, "edits/s", ">= 1.0",
                 $"ours: {ourWrites.Describe()}; theirs: {theirWrites.Describe()}. Ours writes 5 rows per edit (event, stream, " +
-                "current item, revision, path) in 4 round trips after a state read; theirs 2 rows (update + history row by trigger) in 1."),
+                "current item, revision, path) in 5 round trips (state read; lock; events and stream; projection's state read; projection rows) " +
+                "plus commit; theirs 2 rows (update + history row by trigger) in 1."),
             new Measure("5r as-of read vs system-versioned table, median", ourReads.MedianMicros, theirReads.MedianMicros, "µs", "<= 1.0",
                 $"{ourReads.Samples:N0} reads each, alternating. Ours: eh_item_revisions by (item_id, edited_at) desc limit 1 " +
                 "(the as-of by time is not on main yet, so this is the query the read side would run, on its index); " +
