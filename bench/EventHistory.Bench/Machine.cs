@@ -3,11 +3,11 @@ using Npgsql;
 
 namespace EventHistory.Bench;
 
-public sealed record Machine(int Cores, long MemoryMiB, string Cpu, string Os, string Dotnet, string Postgres, string PostgresSettings)
+public sealed record Machine(int Cores, long MemoryMiB, string Cpu, string Os, string Dotnet, string Postgres, string PostgresSettings, string Connections)
 {
-    public string Summary => $"{Cores} cores, {MemoryMiB / 1024.0:0.0} GiB RAM, {Cpu}, {Os}, .NET {Dotnet}, PostgreSQL {Postgres} ({PostgresSettings})";
+    public string Summary => $"{Cores} cores, {MemoryMiB / 1024.0:0.0} GiB RAM, {Cpu}, {Os}, .NET {Dotnet}, PostgreSQL {Postgres} ({PostgresSettings}; clients: {Connections})";
 
-    public static async Task<Machine> DescribeAsync(NpgsqlDataSource db)
+    public static async Task<Machine> DescribeAsync(NpgsqlDataSource db, string connectionString)
     {
         string Field(string file, string key) =>
             File.Exists(file) ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key))?.Split(new[] { ':', '=' }, 2)[1].Trim().Trim('"') ?? "?" : "?";
@@ -27,6 +27,7 @@ public sealed record Machine(int Cores, long MemoryMiB, string Cpu, string Os, s
             Field("/proc/cpuinfo", "model name"),
             $"{Field("/etc/os-release", "PRETTY_NAME")}, Linux {Environment.OSVersion.Version}",
             RuntimeInformation.FrameworkDescription.Replace(".NET ", ""),
-            r.GetString(0), r.GetString(1));
+            r.GetString(0), r.GetString(1),
+            $"Npgsql Max Auto Prepare={new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare}");
     }
 }

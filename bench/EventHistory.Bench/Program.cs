@@ -28,7 +28,7 @@ try
 }
 catch (PostgresException e) { Console.Error.WriteLine($"WAL timing unavailable: {e.MessageText}"); }
 
-var machine = await Machine.DescribeAsync(admin);
+var machine = await Machine.DescribeAsync(admin, o.ConnectionString);
 var when = DateTimeOffset.UtcNow;
 Progress($"{(o.Quick ? "quick" : "full")} run on {machine.Summary}");
 
