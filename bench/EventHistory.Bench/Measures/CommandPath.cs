@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using EventHistory.Access;
 
 namespace EventHistory.Bench.Measures;
@@ -41,8 +43,11 @@ public static class CommandPath
         async Task Revise(int w, long n)
         {
             var item = items[w, n % o.ItemsPerWriter];
-            using var response = await http.PostAsJsonAsync($"/api/items/{item}/headline",
-                new { headline = $"Benchmark client {w} revises its item's headline, edit {n}", reason = "bench: steady edits" });
+            // A body of known length, as most clients send it (JsonContent would be chunked).
+            using var body = new StringContent(JsonSerializer.Serialize(
+                new { headline = $"Benchmark client {w} revises its item's headline, edit {n}", reason = "bench: steady edits" }),
+                Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync($"/api/items/{item}/headline", body);
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"Revise answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
