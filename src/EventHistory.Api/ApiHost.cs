@@ -17,15 +17,19 @@ public static class ApiHost
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
+        builder.AddProtections();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         await ServiceRegistration.EnsureSchemaAsync(db);
+        app.UseStatusCodePages();
         app.UseMiddleware<ProblemMapping>();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        app.MapHealth();
         return app;
     }
 }
