@@ -36,6 +36,14 @@ public static class Faults
         }
     }
 
+    /// Opening a connection gives up after 5 s unless the connection string says otherwise (Npgsql waits 15 s),
+    /// so that an unreachable server (not just a refusing one) also gives a 503 soon.
+    public static string FailFast(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey("Timeout") ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 }.ConnectionString;
+    }
+
     /// A body that is not JSON, or JSON of the wrong shape: 400 naming the field when the parser knows it.
     public static IResult MalformedJson(JsonException e)
     {

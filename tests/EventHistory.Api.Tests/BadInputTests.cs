@@ -127,6 +127,17 @@ public sealed class BadInputTests(BadInputTests.SmallBodies server) : IClassFixt
     }
 
     [Fact]
+    public async Task more_than_fifty_sources_or_a_source_without_a_name_are_rejected()
+    {
+        var many = Enumerable.Range(0, 51).Select(i => new { name = $"Source {i}", url = $"https://example.org/{i}" }).ToArray();
+        AssertNames(await ProblemAsync(await server.Client.PostAsJsonAsync("/api/items", new { date = "2018-01-10", headline = "A headline", sources = many }),
+            HttpStatusCode.BadRequest), "sources");
+        var nameless = new[] { new { name = "", url = "https://example.org/" } };
+        AssertNames(await ProblemAsync(await server.Client.PostAsJsonAsync("/api/items", new { date = "2018-01-10", headline = "A headline", sources = nameless }),
+            HttpStatusCode.BadRequest), "sources[0].name");
+    }
+
+    [Fact]
     public async Task an_internal_error_answers_500_without_a_stack_trace_or_sql()
     {
         var created = await server.Client.PostAsJsonAsync("/api/items", new { date = "2018-01-10", headline = "Before the table went away" });
