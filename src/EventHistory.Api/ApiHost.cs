@@ -17,6 +17,7 @@ public static class ApiHost
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
+        builder.Services.AddOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -26,6 +27,12 @@ public static class ApiHost
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        app.MapEdits();
+        app.MapHistory();
+        app.MapChanges();
+        app.MapMementos();
+        app.MapDays();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
         return app;
     }
 }
