@@ -16,7 +16,7 @@ public static class MementoEndpoints
 
         items.MapGet("/timegate", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
         {
-            var at = QueryParameters.HttpDate(http.Request.Headers["Accept-Datetime"].FirstOrDefault(), "Accept-Datetime");
+            var at = QueryParameters.HttpDate(http.Request.Headers["Accept-Datetime"].FirstOrDefault(), "accept-datetime");
             var memento = await m.Send(new Mementos.TimeGate(id, at), ct);
             var uris = new Uris(ChangeEndpoints.BaseUri(http), id);
             http.Response.Headers.Vary = "accept-datetime";
