@@ -33,7 +33,7 @@ public static class QueryParameters
     public static string HttpDate(DateTimeOffset at) => at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
 
     public static GlobalPosition Cursor(string? text, string name) =>
-        text is null ? GlobalPosition.Start
+        string.IsNullOrEmpty(text) ? GlobalPosition.Start
         : GlobalPosition.TryParse(text, out var position) ? position
         : throw Invalid(name, $"'{name}' must be a cursor such as 1234.56, as given in 'next'.");
 
