@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventHistory.EventStore;
+using EventHistory.Infrastructure;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -8,17 +9,11 @@ namespace EventHistory.Api;
 /// Parses query parameters and headers, or answers 400 naming the parameter.
 public static class QueryParameters
 {
-    private static readonly string[] IsoFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd' 'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd' 'HH:mmK", "yyyy-MM-dd",
-    ];
-
     /// ISO 8601; a time without an offset, or a date alone (its midnight), is taken as UTC.
     public static DateTimeOffset? Time(string? text, string name)
     {
         if (text is null) return null;
-        if (DateTimeOffset.TryParseExact(text.Trim(), IsoFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return at;
+        if (IsoTime.TryParse(text, out var at)) return at;
         throw Invalid(name, $"'{name}' must be an ISO 8601 time such as 2017-08-10T12:00:00Z, not '{text}'.");
     }
 
