@@ -35,6 +35,7 @@ public static class ItemEndpoints
         {
             var item = await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) ?? await mediator.Send(new GetNewsItem.Query(id), ct);
             SetETag(http, item.Revision);
+            MementoEndpoints.AddOriginalHeaders(http, id);
             return Results.Ok(item);
         });
 

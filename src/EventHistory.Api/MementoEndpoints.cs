@@ -46,6 +46,13 @@ public static class MementoEndpoints
         });
     }
 
+    /// The original resource names its TimeGate and TimeMap (RFC 7089 section 5.1).
+    public static void AddOriginalHeaders(HttpContext http, Guid id)
+    {
+        var uris = new Uris(ChangeEndpoints.BaseUri(http), id);
+        http.Response.Headers.Link = $"<{uris.TimeGate}>; rel=\"timegate\", <{uris.TimeMap}>; rel=\"timemap\"; type=\"{LinkFormat}\"";
+    }
+
     /// Memento-Datetime and Link on a revision response.
     public static async Task AddMementoHeadersAsync(HttpContext http, IMediator m, Guid id, long revision, CancellationToken ct)
     {

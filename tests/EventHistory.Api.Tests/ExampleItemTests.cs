@@ -125,6 +125,14 @@ public sealed class ExampleItemTests(ExampleItemTests.Seeded seeded) : IClassFix
     }
 
     [Fact]
+    public async Task the_item_itself_names_its_timegate_and_timemap()
+    {
+        var link = string.Join(", ", (await _http.GetAsync(Item)).Headers.GetValues("Link"));
+        Assert.Contains($"{Item}/timegate>; rel=\"timegate\"", link);
+        Assert.Contains($"{Item}/timemap>; rel=\"timemap\"", link);
+    }
+
+    [Fact]
     public async Task as_of_a_time_on_the_edit_clock_gives_the_revision_then_current()
     {
         var early = await _http.GetFromJsonAsync<JsonElement>($"{Item}?asOf=2017-08-10");

@@ -66,7 +66,7 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     public async Task diff_colours_deletions_red_and_insertions_green_when_asked()
     {
         var (_, output, _) = await RunAsync("diff", _id.ToString(), "1", "3", "--color", "always");
-        Assert.Contains("\u001b[31mUnited States\u001b[0m\u001b[32mU.S.\u001b[0m", output);
+        Assert.Contains("\u001b[31mUnited States\u001b[0m\u001b[32mU.S.\u001b[0m", output, StringComparison.Ordinal);
         Assert.Equal(2, (await RunAsync("diff", _id.ToString(), "1")).Code);
     }
 

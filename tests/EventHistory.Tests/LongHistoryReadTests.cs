@@ -13,40 +13,48 @@ namespace EventHistory.Tests;
 
 /// Reading revision 1 of an item with 10,000 revisions costs one index probe into
 /// eh_item_revisions; the events are never scanned.
-public sealed class LongHistoryReadTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LongHistoryReadTests(LongHistoryReadTests.LongItem item, ITestOutputHelper output) : IClassFixture<LongHistoryReadTests.LongItem>
 {
     private const int Revisions = 10_000;
     private static readonly DateTimeOffset Start = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private ServiceProvider _services = null!;
-    private Guid _id;
+    private TestDatabase _db => item.Db;
+    private ServiceProvider _services => item.Services;
+    private Guid _id => item.Id;
 
-    public async Task InitializeAsync()
+    /// Built once for the class: 10,000 revisions appended 500 to a transaction.
+    public sealed class LongItem : IAsyncLifetime
     {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
-        var store = _services.GetRequiredService<EventStore.EventStore>();
-        _id = Guid.CreateVersion7();
-        var clock = Stopwatch.StartNew();
-        var version = 0L;
-        while (version < Revisions)
+        public TestDatabase Db { get; private set; } = null!;
+        public ServiceProvider Services { get; private set; } = null!;
+        public Guid Id { get; } = Guid.CreateVersion7();
+        public long AppendMilliseconds { get; private set; }
+
+        public async Task InitializeAsync()
         {
-            var batch = new List<object>();
-            if (version == 0) batch.Add(new NewsItemCreated(_id, new DateOnly(2000, 1, 1), "A long history ", "Summary 1", [], null, null, [], "a-long-history", "en", Start));
-            while (batch.Count < 500 && version + batch.Count < Revisions)
-                batch.Add(new SummaryRevised($"Summary {version + batch.Count + 1}", Start.AddHours(version + batch.Count)));
-            await store.AppendAsync(_id, NewsItemEventTypes.StreamType, version, batch, new EventMetadata("bulk"));
-            version += batch.Count;
+            Db = await TestDatabase.CreateAsync();
+            await ServiceRegistration.EnsureSchemaAsync(Db.DataSource);
+            Services = new ServiceCollection().AddEventHistory(Db.DataSource).BuildServiceProvider();
+            var store = Services.GetRequiredService<EventStore.EventStore>();
+            var clock = Stopwatch.StartNew();
+            var version = 0L;
+            while (version < Revisions)
+            {
+                var batch = new List<object>();
+                if (version == 0) batch.Add(new NewsItemCreated(Id, new DateOnly(2000, 1, 1), "A long history ", "Summary 1", [], null, null, [], "a-long-history", "en", Start));
+                while (batch.Count < 500 && version + batch.Count < Revisions)
+                    batch.Add(new SummaryRevised($"Summary {version + batch.Count + 1}", Start.AddHours(version + batch.Count)));
+                await store.AppendAsync(Id, NewsItemEventTypes.StreamType, version, batch, new EventMetadata("bulk"));
+                version += batch.Count;
+            }
+            AppendMilliseconds = clock.ElapsedMilliseconds;
+            await Db.ExecuteAsync("analyze");
         }
-        output.WriteLine($"appended {Revisions} revisions in {clock.ElapsedMilliseconds} ms");
-        await _db.ExecuteAsync("analyze");
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await Db.DisposeAsync();
+        }
     }
 
     private async Task<string> PlanAsync(string sql, DateTimeOffset? at = null, long? revision = null)
@@ -107,6 +115,7 @@ public sealed class LongHistoryReadTests(ITestOutputHelper output) : IAsyncLifet
         var asOf = Stopwatch.StartNew();
         for (var i = 0; i < 50; i++) await mediator.Send(new GetItemAsOf.Query(_id, Start.AddMinutes(30)));
         asOf.Stop();
+        output.WriteLine($"appended {Revisions} revisions in {item.AppendMilliseconds} ms");
         output.WriteLine($"50 reads each: revision 1 {first.Elapsed.TotalMilliseconds:F0} ms, revision {Revisions} {last.Elapsed.TotalMilliseconds:F0} ms, as of the first hour {asOf.Elapsed.TotalMilliseconds:F0} ms");
 
         Assert.Equal("Summary 1", (await mediator.Send(new GetRevision.Query(_id, 1))).Summary);
