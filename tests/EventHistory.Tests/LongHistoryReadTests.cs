@@ -17,9 +17,6 @@ public sealed class LongHistoryReadTests(LongHistoryReadTests.LongItem item, ITe
 {
     private const int Revisions = 10_000;
     private static readonly DateTimeOffset Start = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db => item.Db;
-    private ServiceProvider _services => item.Services;
-    private Guid _id => item.Id;
 
     /// Built once for the class: 10,000 revisions appended 500 to a transaction.
     public sealed class LongItem : IAsyncLifetime
@@ -59,8 +56,8 @@ public sealed class LongHistoryReadTests(LongHistoryReadTests.LongItem item, ITe
 
     private async Task<string> PlanAsync(string sql, DateTimeOffset? at = null, long? revision = null)
     {
-        await using var cmd = _db.DataSource.CreateCommand("explain (format json) " + sql);
-        cmd.Parameters.AddWithValue("id", _id);
+        await using var cmd = item.Db.DataSource.CreateCommand("explain (format json) " + sql);
+        cmd.Parameters.AddWithValue("id", item.Id);
         if (at is { } t) cmd.Parameters.AddWithValue("at", NpgsqlTypes.NpgsqlDbType.TimestampTz, t);
         if (revision is { } r) cmd.Parameters.AddWithValue("rev", r);
         return (string)(await cmd.ExecuteScalarAsync())!;
@@ -102,25 +99,25 @@ public sealed class LongHistoryReadTests(LongHistoryReadTests.LongItem item, ITe
     [Fact]
     public async Task the_first_and_the_last_revision_read_back_right_and_cost_about_the_same()
     {
-        using var scope = _services.CreateScope();
+        using var scope = item.Services.CreateScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        await mediator.Send(new GetRevision.Query(_id, 1));
+        await mediator.Send(new GetRevision.Query(item.Id, 1));
 
         var first = Stopwatch.StartNew();
-        for (var i = 0; i < 50; i++) await mediator.Send(new GetRevision.Query(_id, 1));
+        for (var i = 0; i < 50; i++) await mediator.Send(new GetRevision.Query(item.Id, 1));
         first.Stop();
         var last = Stopwatch.StartNew();
-        for (var i = 0; i < 50; i++) await mediator.Send(new GetRevision.Query(_id, Revisions));
+        for (var i = 0; i < 50; i++) await mediator.Send(new GetRevision.Query(item.Id, Revisions));
         last.Stop();
         var asOf = Stopwatch.StartNew();
-        for (var i = 0; i < 50; i++) await mediator.Send(new GetItemAsOf.Query(_id, Start.AddMinutes(30)));
+        for (var i = 0; i < 50; i++) await mediator.Send(new GetItemAsOf.Query(item.Id, Start.AddMinutes(30)));
         asOf.Stop();
         output.WriteLine($"appended {Revisions} revisions in {item.AppendMilliseconds} ms");
         output.WriteLine($"50 reads each: revision 1 {first.Elapsed.TotalMilliseconds:F0} ms, revision {Revisions} {last.Elapsed.TotalMilliseconds:F0} ms, as of the first hour {asOf.Elapsed.TotalMilliseconds:F0} ms");
 
-        Assert.Equal("Summary 1", (await mediator.Send(new GetRevision.Query(_id, 1))).Summary);
-        Assert.Equal($"Summary {Revisions}", (await mediator.Send(new GetRevision.Query(_id, Revisions))).Summary);
-        Assert.Equal(2, (await mediator.Send(new GetItemAsOf.Query(_id, Start.AddMinutes(90)))).Revision);
-        Assert.Equal(Revisions, (await mediator.Send(new GetItemAsOf.Query(_id, DateTimeOffset.UtcNow, Clock.Recorded))).Revision);
+        Assert.Equal("Summary 1", (await mediator.Send(new GetRevision.Query(item.Id, 1))).Summary);
+        Assert.Equal($"Summary {Revisions}", (await mediator.Send(new GetRevision.Query(item.Id, Revisions))).Summary);
+        Assert.Equal(2, (await mediator.Send(new GetItemAsOf.Query(item.Id, Start.AddMinutes(90)))).Revision);
+        Assert.Equal(Revisions, (await mediator.Send(new GetItemAsOf.Query(item.Id, DateTimeOffset.UtcNow, Clock.Recorded))).Revision);
     }
 }
