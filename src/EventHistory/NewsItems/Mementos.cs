@@ -15,7 +15,8 @@ public static class Mementos
     /// Every revision with its datetime, oldest first.
     public sealed record TimeMap(Guid ItemId) : IRequest<IReadOnlyList<Memento>>;
 
-    /// The revision to answer an Accept-Datetime with: the newest at or before it, else the first.
+    /// The revision to answer an Accept-Datetime with: the newest at or before it, else the first;
+    /// without a datetime, the current revision.
     public sealed record TimeGate(Guid ItemId, DateTimeOffset? At) : IRequest<Memento>;
 
     /// A revision and its neighbours, for the Link header of a memento.
@@ -40,11 +41,18 @@ public static class Mementos
         {
             await using var cmd = db.CreateCommand(
                 """
-                (select revision, edited_at from eh_item_revisions
-                 where item_id = @id and (@at::timestamptz is null or edited_at <= @at)
-                 order by edited_at desc, revision desc limit 1)
-                union all
-                (select revision, edited_at from eh_item_revisions where item_id = @id order by revision limit 1)
+                select revision, edited_at from (
+                    (select 0 as pick, revision, edited_at from eh_item_revisions
+                     where item_id = @id and @at::timestamptz is not null and edited_at <= @at
+                     order by edited_at desc, revision desc limit 1)
+                    union all
+                    (select 1, revision, edited_at from eh_item_revisions
+                     where item_id = @id and @at::timestamptz is not null order by revision limit 1)
+                    union all
+                    (select 2, revision, edited_at from eh_item_revisions
+                     where item_id = @id and @at::timestamptz is null order by revision desc limit 1)
+                ) candidates
+                order by pick limit 1
                 """);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, (object?)q.At ?? DBNull.Value);
