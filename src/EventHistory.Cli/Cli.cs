@@ -60,7 +60,7 @@ public static class Cli
                 "keys" => await KeysCommand.RunAsync(context, keys),
                 "diff" => await DiffCommand.RunAsync(context),
                 "audit" => await AuditCommand.RunAsync(context),
-                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context),
+                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, keys),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

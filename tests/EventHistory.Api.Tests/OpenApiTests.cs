@@ -20,7 +20,7 @@ public sealed class OpenApiTests(ApiServer server) : IClassFixture<ApiServer>
 
         foreach (var route in routes)
         {
-            var path = Regex.Replace("/" + route.RoutePattern.RawText!.Trim('/'), @"\{([^}:?]+)[^}]*\}", "{$1}");
+            var path = Regex.Replace("/" + route.RoutePattern.RawText!.Trim('/'), @"\{\**([^}:?=]+)[^}]*\}", "{$1}");
             Assert.True(paths.TryGetProperty(path, out var operations), $"{path} is missing from the OpenAPI document");
             foreach (var method in route.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
                 Assert.True(operations.TryGetProperty(method.ToLowerInvariant(), out _), $"{method} {path} is missing from the OpenAPI document");

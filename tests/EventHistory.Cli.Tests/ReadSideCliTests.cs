@@ -89,6 +89,8 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     {
         var noKey = await RunAsync("revise-summary", _id.ToString(), "New summary.");
         Assert.Equal(1, noKey.Code);
+        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", await new ApiKeys(_db.DataSource).CreateAsync("cli-reader", Role.Reader));
+        Assert.Equal(1, (await RunAsync("revise-summary", _id.ToString(), "New summary.")).Code);
 
         Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", await new ApiKeys(_db.DataSource).CreateAsync("cli-editor", Role.Editor));
         try
@@ -97,6 +99,9 @@ public sealed class ReadSideCliTests : IAsyncLifetime
             Assert.Equal(0, code);
             Assert.Contains("revision 4", output);
             Assert.Equal(1, (await RunAsync("topic", _id.ToString(), "Diplomacy", "--if-match", "3")).Code);
+            var (retractCode, _, retractError) = await RunAsync("retract", _id.ToString(), "--reason", "false");
+            Assert.Equal(1, retractCode);
+            Assert.Contains("needs the key of an admin", retractError);
             var (_, history, _) = await RunAsync("history", _id.ToString());
             Assert.Contains("cli-editor", history);
             Assert.Contains("why: clearer", history);
