@@ -18,6 +18,7 @@ public static class ApiHost
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
         builder.AddProtections();
+        builder.Services.AddOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -30,6 +31,12 @@ public static class ApiHost
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
         app.MapHealth();
+        app.MapEdits();
+        app.MapHistory();
+        app.MapChanges();
+        app.MapMementos();
+        app.MapDays();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
         return app;
     }
 }
