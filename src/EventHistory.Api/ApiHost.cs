@@ -11,21 +11,32 @@ public static class ApiHost
         var builder = WebApplication.CreateBuilder(args);
         var connectionString = builder.Configuration["EVENTHISTORY_DB"]
             ?? throw new InvalidOperationException("Set EVENTHISTORY_DB to the PostgreSQL connection string.");
-        var db = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var db = new NpgsqlDataSourceBuilder(Faults.FailFast(connectionString)).Build();
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
+        builder.AddProtections();
+        builder.Services.AddOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         await ServiceRegistration.EnsureSchemaAsync(db);
+        app.UseStatusCodePages();
         app.UseMiddleware<ProblemMapping>();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        app.MapHealth();
+        app.MapEdits();
+        app.MapHistory();
+        app.MapChanges();
+        app.MapMementos();
+        app.MapDays();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
         return app;
     }
 }

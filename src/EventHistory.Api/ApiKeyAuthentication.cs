@@ -17,6 +17,8 @@ public sealed class ApiKeyAuthentication(
     {
         var header = Request.Headers.Authorization.FirstOrDefault();
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        // Open endpoints (health) must answer without the database, so they do not look the key up.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null) return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Use Authorization: Bearer KEY.");
         var holder = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (holder is null) return AuthenticateResult.Fail("The API key is unknown or revoked.");

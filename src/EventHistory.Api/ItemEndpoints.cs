@@ -31,10 +31,11 @@ public static class ItemEndpoints
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "Give ?path=/news/YYYY/MM/D/SLUG.md.")
                 : Results.Redirect($"/api/items/{await mediator.Send(new FindNewsItemByPath.Query(path), ct)}"));
 
-        items.MapGet("/{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        items.MapGet("/{id:guid}", async (Guid id, string? asOf, string? recordedAsOf, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
-            var item = await mediator.Send(new GetNewsItem.Query(id), ct);
+            var item = await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) ?? await mediator.Send(new GetNewsItem.Query(id), ct);
             SetETag(http, item.Revision);
+            MementoEndpoints.AddOriginalHeaders(http, id);
             return Results.Ok(item);
         });
 
@@ -52,6 +53,7 @@ public static class ItemEndpoints
         {
             var item = await mediator.Send(new GetRevision.Query(id, revision), ct);
             SetETag(http, item.Revision);
+            await MementoEndpoints.AddMementoHeadersAsync(http, mediator, id, revision, ct);
             return Results.Ok(item);
         });
     }

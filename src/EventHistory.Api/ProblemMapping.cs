@@ -37,6 +37,8 @@ public sealed class ProblemMapping(RequestDelegate next, ILogger<ProblemMapping>
             extensions: new Dictionary<string, object?> { ["currentRevision"] = c.ActualVersion }),
         NotFoundException n => Results.Problem(statusCode: 404, title: "Not found", detail: n.Message),
         EditRejectedException r => Results.Problem(statusCode: 422, title: "Edit rejected", detail: r.Message),
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException j } => Faults.MalformedJson(j),
+        _ when Faults.IsDatabaseUnavailable(e) => Faults.Unavailable(),
         BadHttpRequestException b => Results.Problem(statusCode: b.StatusCode, title: "Bad request", detail: b.Message),
         _ => null,
     };

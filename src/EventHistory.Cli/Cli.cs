@@ -12,10 +12,16 @@ namespace EventHistory.Cli;
 /// Exit codes: 0 done, 1 the request failed (not found, conflict, rejected), 2 bad usage.
 public static class Cli
 {
-    public const string Usage = """
+    public static readonly string Usage = $"""
         usage: eventhistory COMMAND [ARGS]
-          show ITEM [--revision N]     the item now, or at revision N (ITEM is an id or a path)
+          show ITEM [--revision N | --as-of TIME | --recorded-as-of TIME]
+                                       the item now, at revision N, or as of a time on the edit
+                                       clock or the store's clock (ITEM is an id or a path)
           history ITEM                 its revisions: first version, updates, current version
+          diff ITEM A B [--color always|never|auto]   what changed from revision A to B
+          audit [ITEM] [--editor E] [--since T] [--until T] [--type T] [--after CURSOR] [--limit N]
+                                       the change feed (since/until on the store's clock)
+        {EditCommands.Usage}
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
@@ -52,6 +58,9 @@ public static class Cli
                 "show" => await ShowCommand.RunAsync(context),
                 "history" => await HistoryCommand.RunAsync(context),
                 "keys" => await KeysCommand.RunAsync(context, keys),
+                "diff" => await DiffCommand.RunAsync(context),
+                "audit" => await AuditCommand.RunAsync(context),
+                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, keys),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

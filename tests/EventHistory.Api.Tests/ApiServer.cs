@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventHistory.Api.Tests;
 
 /// The real service on a free loopback port, over its own schema: tests speak HTTP to it.
-public sealed class ApiServer : IAsyncLifetime
+public class ApiServer : IAsyncLifetime
 {
     public TestDatabase Db { get; private set; } = null!;
     /// Speaks as an editor; the others as nobody, a reader and an admin.
@@ -17,11 +17,15 @@ public sealed class ApiServer : IAsyncLifetime
     public HttpClient Reader { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     private WebApplication _app = null!;
+    public WebApplication App => _app;
+
+    /// Extra settings (--NAME value pairs) for fixtures that need a differently configured service.
+    protected virtual IEnumerable<string> Settings => [];
 
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        _app = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning"]);
+        _app = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning", .. Settings]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var keys = _app.Services.GetRequiredService<ApiKeys>();
@@ -38,7 +42,7 @@ public sealed class ApiServer : IAsyncLifetime
         return Task.FromResult(client);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var client in new[] { Client, Anonymous, Reader, Admin }) client.Dispose();
         await _app.StopAsync();

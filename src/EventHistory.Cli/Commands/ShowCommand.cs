@@ -7,9 +7,14 @@ public static class ShowCommand
     public static async Task<int> RunAsync(CommandContext c)
     {
         var revisionOption = c.Args.LongOption("revision");
+        var asOf = TimeOption.Parse(c.Args, "as-of");
+        var recordedAsOf = TimeOption.Parse(c.Args, "recorded-as-of");
+        if (new object?[] { revisionOption, asOf, recordedAsOf }.Count(o => o is not null) > 1)
+            throw new UsageException("give one of --revision, --as-of and --recorded-as-of");
         var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var item = revisionOption is { } revision
-            ? await c.Mediator.Send(new GetRevision.Query(id, revision))
+        var item = revisionOption is { } revision ? await c.Mediator.Send(new GetRevision.Query(id, revision))
+            : asOf is { } edited ? await c.Mediator.Send(new GetItemAsOf.Query(id, edited, Projections.Clock.Edited))
+            : recordedAsOf is { } recorded ? await c.Mediator.Send(new GetItemAsOf.Query(id, recorded, Projections.Clock.Recorded))
             : await c.Mediator.Send(new GetNewsItem.Query(id));
         Write(c.Output, item);
         return 0;

@@ -10,6 +10,8 @@ public static class Rules
     public const int MaxReason = 1_000;
     public const int MaxName = 200;
     public const int MaxUrl = 2_000;
+    public const int MaxSources = 50;
+    public const int MaxPath = 1_000;
     public static readonly DateOnly EarliestDate = new(1900, 1, 1);
 
     public static IRuleBuilderOptions<T, string> Headline<T>(this IRuleBuilder<T, string> rule) =>
@@ -23,12 +25,52 @@ public static class Rules
 
     /// Rejects control characters (tabs and newlines only where a multi-line text allows them).
     public static IRuleBuilderOptions<T, TText> PlainText<T, TText>(this IRuleBuilder<T, TText> rule, bool multiline = false) =>
-        rule.Must(text => text is not string s || !s.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+        rule.Must(text => text is not string s || IsPlainText(s, multiline))
             .WithMessage("'{PropertyName}' must not contain control characters.");
+
+    /// No control characters and no half surrogate pairs (which no encoder can write back out).
+    public static bool IsPlainText(string text, bool multiline = false)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) return false;
+            if (char.IsHighSurrogate(c) && (i + 1 >= text.Length || !char.IsLowSurrogate(text[++i]))) return false;
+            if (char.IsLowSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    public static IRuleBuilderOptions<T, string?> Summary<T>(this IRuleBuilder<T, string?> rule) => rule.Text(MaxSummary);
+    public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule) => rule.Text(MaxReason);
+    public static IRuleBuilderOptions<T, string?> Topic<T>(this IRuleBuilder<T, string?> rule) => rule.Text(MaxName);
+
+    public static IRuleBuilderOptions<T, string> Edition<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(e => e is "en" or "zh").WithMessage("'{PropertyName}' must be en or zh.");
+
+    /// A site path such as /news/2017/07/30/slug.md.
+    public static IRuleBuilderOptions<T, string> ItemPath<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().MaximumLength(MaxPath).PlainText()
+            .Must(p => p.StartsWith('/') && !p.Contains("..", StringComparison.Ordinal))
+            .WithMessage("'{PropertyName}' must be a site path such as /news/YYYY/MM/D/SLUG.md.");
+
+    public static IRuleBuilderOptions<T, long> RevisionNumber<T>(this IRuleBuilder<T, long> rule) =>
+        rule.GreaterThan(0).WithMessage("'{PropertyName}' must be a revision number, 1 or more.");
+
+    /// One source: a printable name and an http(s) URL. Use as RuleForEach(c => c.Sources).SetValidator(new Rules.SourceValidator()),
+    /// next to RuleFor(c => c.Sources).Must(s => s is null || s.Count <= Rules.MaxSources).
+    public sealed class SourceValidator : AbstractValidator<NewsItems.Source>
+    {
+        public SourceValidator()
+        {
+            RuleFor(s => s.Name).NotEmpty().MaximumLength(MaxName).PlainText();
+            RuleFor(s => s.Url).HttpUrl();
+        }
+    }
 
     public static IRuleBuilderOptions<T, string> HttpUrl<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(MaxUrl)
-            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 && IsPlainText(u))
             .WithMessage("'{PropertyName}' must be an absolute http or https URL.");
 
     public static IRuleBuilderOptions<T, DateOnly> NewsDate<T>(this IRuleBuilder<T, DateOnly> rule) =>

@@ -17,15 +17,11 @@ public static class CreateNewsItem
         {
             RuleFor(c => c.Date).NewsDate();
             RuleFor(c => c.Headline).Headline();
-            RuleFor(c => c.Summary).Text(Rules.MaxSummary);
-            RuleFor(c => c.Topic).Text(Rules.MaxName);
-            RuleFor(c => c.Edition).Must(e => e is "en" or "zh").WithMessage("'Edition' must be en or zh.");
-            RuleFor(c => c.Sources).Must(s => s is null || s.Count <= 50).WithMessage("At most 50 sources.");
-            RuleForEach(c => c.Sources).ChildRules(source =>
-            {
-                source.RuleFor(s => s.Name).NotEmpty().MaximumLength(Rules.MaxName).PlainText();
-                source.RuleFor(s => s.Url).HttpUrl();
-            });
+            RuleFor(c => c.Summary).Summary();
+            RuleFor(c => c.Topic).Topic();
+            RuleFor(c => c.Edition).Edition();
+            RuleFor(c => c.Sources).Must(s => s is null || s.Count <= Rules.MaxSources).WithMessage($"At most {Rules.MaxSources} sources.");
+            RuleForEach(c => c.Sources).SetValidator(new Rules.SourceValidator());
         }
     }
 

@@ -14,7 +14,7 @@ public static class ReviseHeadline
         public Validator()
         {
             RuleFor(c => c.Headline).Headline();
-            RuleFor(c => c.Reason).Text(Rules.MaxReason);
+            RuleFor(c => c.Reason).Reason();
         }
     }
 

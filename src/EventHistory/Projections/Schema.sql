@@ -46,3 +46,7 @@ create table if not exists eh_api_keys (
     created  timestamptz not null default now(),
     revoked  timestamptz
 );
+
+-- As-of reads take the newest revision at or before a time on either clock, ties going to the later revision.
+create index if not exists eh_item_revisions_as_of_edited on eh_item_revisions (item_id, edited_at desc, revision desc);
+create index if not exists eh_item_revisions_as_of_recorded on eh_item_revisions (item_id, recorded_at desc, revision desc);

@@ -1,0 +1,18 @@
+using EventHistory.NewsItems;
+using EventHistory.Projections;
+using MediatR;
+
+namespace EventHistory.Api;
+
+public static class DayEndpoints
+{
+    public static void MapDays(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/days/{date}", async (string date, string? asOf, string? recordedAsOf, string? edition, IMediator m, CancellationToken ct) =>
+        {
+            if (asOf is not null && recordedAsOf is not null)
+                throw QueryParameters.Invalid("asOf", "Give either 'asOf' (edit time) or 'recordedAsOf' (store time), not both.");
+            var (at, clock) = QueryParameters.Time(recordedAsOf, "recordedAsOf") is { } recorded
+                ? (recorded, Clock.Recorded) : (QueryParameters.Time(asOf, "asOf"), Clock.Edited);
+            return Results.Ok(await m.Send(new GetDay.Query(QueryParameters.Date(date, "date"), at, clock, edition ?? "en"), ct));
+        }).RequireAuthorization(Policies.Read);
+}

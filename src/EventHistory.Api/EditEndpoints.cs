@@ -1,0 +1,64 @@
+using EventHistory.NewsItems;
+using MediatR;
+
+namespace EventHistory.Api;
+
+/// Edits beyond the headline. Each takes If-Match (the expected revision) and answers the new ETag;
+/// retract and restore need an admin key, the others an editor's.
+public static class EditEndpoints
+{
+    public sealed record SummaryBody(string? Summary, string? Reason);
+    public sealed record SourceBody(string? Name, string? Url, string? Reason);
+    public sealed record RelatedBody(string? Path, string? Context, string? Headline, string? Reason);
+    public sealed record TopicBody(string? Topic, string? Reason);
+    public sealed record RevertBody(long? Revision, string? Reason);
+    public sealed record ReasonBody(string? Reason);
+
+    public static void MapEdits(this IEndpointRouteBuilder app)
+    {
+        var items = app.MapGroup("/api/items/{id:guid}");
+
+        items.MapPost("/summary", (Guid id, SummaryBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new ReviseSummary.Command(id, body.Summary ?? "", body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapPost("/sources", (Guid id, SourceBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new AddSource.Command(id, body.Name ?? "", body.Url ?? "", body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapDelete("/sources", (Guid id, string? url, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new RemoveSource.Command(id, url ?? "", reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapPost("/related", (Guid id, RelatedBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new LinkRelatedItem.Command(id, body.Path ?? "", body.Context, body.Headline, body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapDelete("/related", (Guid id, string? path, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new UnlinkRelatedItem.Command(id, path ?? "", reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapPut("/topic", (Guid id, TopicBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new ChangeTopic.Command(id, body.Topic, body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapPost("/revert", (Guid id, RevertBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new RevertToRevision.Command(id, body.Revision ?? 0, body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Edit);
+
+        items.MapPost("/retract", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new RetractNewsItem.Command(id, body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Admin);
+
+        items.MapPost("/restore", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+            Send(m, http, new RestoreNewsItem.Command(id, body.Reason, ItemEndpoints.IfMatch(http)), ct))
+            .RequireAuthorization(Policies.Admin);
+    }
+
+    private static async Task<IResult> Send(IMediator mediator, HttpContext http, IRequest<EditResult> command, CancellationToken ct)
+    {
+        var result = await mediator.Send(command, ct);
+        ItemEndpoints.SetETag(http, result.Revision);
+        return Results.Ok(result);
+    }
+}

@@ -1,0 +1,54 @@
+using EventHistory.Access;
+using EventHistory.NewsItems;
+using MediatR;
+
+namespace EventHistory.Cli.Commands;
+
+/// The edit commands, acting as the holder of EVENTHISTORY_KEY; each takes --reason and
+/// --if-match N (the revision the edit expects).
+public static class EditCommands
+{
+    public const string Usage = """
+          revise-headline ITEM TEXT | revise-summary ITEM TEXT | topic ITEM [TEXT]
+          add-source ITEM NAME URL | remove-source ITEM URL
+          link ITEM PATH [--context C] [--headline H] | unlink ITEM PATH
+          revert ITEM N | retract ITEM --reason R | restore ITEM --reason R
+                                       edits, each with [--reason R] [--if-match N]
+        """;
+
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>
+        { "revise-headline", "revise-summary", "topic", "add-source", "remove-source", "link", "unlink", "revert", "retract", "restore" };
+
+    /// Retract and restore need an admin key, the other edits an editor's: the same rule as the API's.
+    public static async Task<int> RunAsync(string name, CommandContext c, ApiKeys keys)
+    {
+        var needed = name is "retract" or "restore" ? Role.Admin : Role.Editor;
+        var holder = await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY"));
+        if (holder is null || holder.Role < needed)
+        {
+            c.Error.WriteLine($"eventhistory: {name} needs the key of an {needed.ToString().ToLowerInvariant()} in EVENTHISTORY_KEY.");
+            return 1;
+        }
+        var a = c.Args;
+        var id = await ItemReference.ResolveAsync(c.Mediator, a.Required(0, "ITEM"));
+        var reason = a.Option("reason");
+        var expected = a.LongOption("if-match");
+        IRequest<EditResult> command = name switch
+        {
+            "revise-headline" => new ReviseHeadline.Command(id, a.Required(1, "TEXT"), reason, expected),
+            "revise-summary" => new ReviseSummary.Command(id, a.Required(1, "TEXT"), reason, expected),
+            "topic" => new ChangeTopic.Command(id, a.Positional.ElementAtOrDefault(1), reason, expected),
+            "add-source" => new AddSource.Command(id, a.Required(1, "NAME"), a.Required(2, "URL"), reason, expected),
+            "remove-source" => new RemoveSource.Command(id, a.Required(1, "URL"), reason, expected),
+            "link" => new LinkRelatedItem.Command(id, a.Required(1, "PATH"), a.Option("context"), a.Option("headline"), reason, expected),
+            "unlink" => new UnlinkRelatedItem.Command(id, a.Required(1, "PATH"), reason, expected),
+            "revert" => new RevertToRevision.Command(id, long.TryParse(a.Required(1, "N"), out var n) ? n : throw new UsageException("revert takes a revision number"), reason, expected),
+            "retract" => new RetractNewsItem.Command(id, reason, expected),
+            "restore" => new RestoreNewsItem.Command(id, reason, expected),
+            _ => throw new UsageException($"unknown command '{name}'"),
+        };
+        var result = await c.Mediator.Send(command);
+        c.Output.WriteLine(result.Duplicate ? $"already done: revision {result.Revision}" : $"revision {result.Revision}");
+        return 0;
+    }
+}

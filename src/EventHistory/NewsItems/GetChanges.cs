@@ -1,0 +1,115 @@
+using EventHistory.EventStore;
+using FluentValidation;
+using MediatR;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventHistory.NewsItems;
+
+/// The audit feed: every edit in the store's gap-safe global order (transaction id, sequence),
+/// paged by cursor, filterable by item, editor, recorded-time range and event type. Each entry
+/// says who, when on both clocks, why, and under which correlation id.
+public static class GetChanges
+{
+    public const int MaxLimit = 500;
+
+    public sealed record Query(
+        GlobalPosition After, Guid? ItemId = null, string? Editor = null, DateTimeOffset? Since = null,
+        DateTimeOffset? Until = null, string? Type = null, int Limit = 100) : IRequest<Page>;
+
+    /// The newest changes first, for the Atom feed.
+    public sealed record Recent(int Limit = 50) : IRequest<IReadOnlyList<Entry>>;
+
+    public sealed record Entry(
+        string Position, Guid EventId, Guid ItemId, long Revision, string EventType, string Headline,
+        string? Editor, DateTimeOffset EditedAt, DateTimeOffset RecordedAt, string? Reason, string? CorrelationId);
+
+    /// <see cref="Next"/> is the cursor to pass as `after` for the following page.
+    public sealed record Page(IReadOnlyList<Entry> Entries, string Next, bool HasMore);
+
+    public static readonly IReadOnlySet<string> EventTypeNames = new HashSet<string>(
+        new[] { typeof(NewsItemCreated), typeof(HeadlineRevised), typeof(SummaryRevised), typeof(SourceAdded), typeof(SourceRemoved),
+            typeof(CoverImageChanged), typeof(TopicChanged), typeof(RelatedItemLinked), typeof(RelatedItemUnlinked),
+            typeof(NewsItemRetracted), typeof(NewsItemRestored), typeof(NewsItemReverted) }.Select(t => EventTypes.SnakeCase(t.Name)));
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
+            RuleFor(q => q.Editor).MaximumLength(200);
+            RuleFor(q => q.Type).Must(t => t is null || EventTypeNames.Contains(t))
+                .WithMessage($"'Type' must be one of {string.Join(", ", EventTypeNames.Order())}.");
+            RuleFor(q => q.Until).Must((q, until) => until is null || q.Since is null || until > q.Since)
+                .WithMessage("'Until' must be after 'Since'.");
+        }
+    }
+
+    private const string Select =
+        """
+        select e.tx_id::text::bigint, e.seq_id, e.id, e.stream_id, e.version, e.type, r.headline, e.user_name,
+               r.edited_at, e.timestamp, r.reason, e.correlation_id
+        from mt_events e
+        join eh_item_revisions r on r.item_id = e.stream_id and r.revision = e.version
+        """;
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Page>
+    {
+        public async Task<Page> Handle(Query q, CancellationToken ct)
+        {
+            await using var cmd = db.CreateCommand(
+                $"""
+                {Select}
+                where (e.tx_id, e.seq_id) > (@tx::text::xid8, @seq)
+                  and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                  and (@item::uuid is null or e.stream_id = @item)
+                  and (@editor::varchar is null or e.user_name = @editor)
+                  and (@since::timestamptz is null or e.timestamp >= @since)
+                  and (@until::timestamptz is null or e.timestamp < @until)
+                  and (@type::varchar is null or e.type = @type)
+                order by e.tx_id, e.seq_id
+                limit @limit
+                """);
+            cmd.Parameters.AddWithValue("tx", q.After.TxId.ToString());
+            cmd.Parameters.AddWithValue("seq", q.After.Sequence);
+            cmd.Parameters.AddWithValue("item", NpgsqlDbType.Uuid, (object?)q.ItemId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("editor", NpgsqlDbType.Varchar, (object?)q.Editor ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, (object?)q.Since ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("until", NpgsqlDbType.TimestampTz, (object?)q.Until ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("type", NpgsqlDbType.Varchar, (object?)q.Type ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("limit", q.Limit + 1);
+            var entries = await ReadAsync(cmd, ct);
+            var hasMore = entries.Count > q.Limit;
+            if (hasMore) entries.RemoveAt(entries.Count - 1);
+            return new Page(entries, entries.Count > 0 ? entries[^1].Position : q.After.ToString(), hasMore);
+        }
+    }
+
+    public sealed class RecentHandler(NpgsqlDataSource db) : IRequestHandler<Recent, IReadOnlyList<Entry>>
+    {
+        public async Task<IReadOnlyList<Entry>> Handle(Recent q, CancellationToken ct)
+        {
+            await using var cmd = db.CreateCommand(
+                $"""
+                {Select}
+                where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                order by e.tx_id desc, e.seq_id desc
+                limit @limit
+                """);
+            cmd.Parameters.AddWithValue("limit", Math.Clamp(q.Limit, 1, MaxLimit));
+            return await ReadAsync(cmd, ct);
+        }
+    }
+
+    private static async Task<List<Entry>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var entries = new List<Entry>();
+        while (await r.ReadAsync(ct))
+            entries.Add(new Entry(
+                new GlobalPosition((ulong)r.GetInt64(0), r.GetInt64(1)).ToString(), r.GetGuid(2), r.GetGuid(3), r.GetInt64(4),
+                r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8),
+                r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)));
+        return entries;
+    }
+}
