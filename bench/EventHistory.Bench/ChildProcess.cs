@@ -61,11 +61,24 @@ public sealed class ChildProcess : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { return 0; }
     }
 
-    public async Task<int> WaitAsync(TimeSpan timeout)
+    public async Task<int> WaitAsync(TimeSpan timeout) =>
+        await WaitOrStopAsync(timeout) ?? throw new TimeoutException($"The process did not end within {timeout}:\n{Output}");
+
+    /// The exit code, or null when the time ran out first (the process is then killed).
+    public async Task<int?> WaitOrStopAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await Process.WaitForExitAsync(cts.Token);
-        return Process.ExitCode;
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+            return Process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+            return null;
+        }
     }
 
     public static int FreePort()

@@ -7,7 +7,7 @@ namespace EventHistory.Bench;
 public sealed record Options(
     bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
     int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
-    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int RebuildEvents)
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int RebuildEvents, double RebuildSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -42,7 +42,8 @@ public sealed record Options(
             Reads: Int("reads", 3_000, 300),
             ImportEvents: Int("import-events", 1_000_000, 20_000),
             ImportSeconds: Num("import-seconds", 180, 60),
-            RebuildEvents: Int("rebuild-events", 1_000_000, 20_000));
+            RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
+            RebuildSeconds: Num("rebuild-seconds", 200, 60));
     }
 
     public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);

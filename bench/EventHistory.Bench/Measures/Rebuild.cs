@@ -32,22 +32,36 @@ public static class Rebuild
         var scanned = await ScanAsync(schema);
         var scanSeconds = clock.Elapsed.TotalSeconds;
 
-        double seconds = 0;
+        // Each rebuild gets its share of the time budget; one still running then is stopped and
+        // its committed progress counted, so the rate is measured even when the whole would not fit.
+        double seconds = 0, wholeSeconds = 0;
+        var unfinished = new List<string>();
         var cpu0 = Cpu.Read();
         foreach (var projection in names)
         {
             clock.Restart();
             await using var tool = ChildProcess.Start(o, "EventHistory.Cli", ["rebuild", projection], env);
-            var exit = await tool.WaitAsync(TimeSpan.FromMinutes(20));
-            seconds += clock.Elapsed.TotalSeconds;
-            if (exit != 0) throw new InvalidOperationException($"rebuild {projection} exited {exit}: {tool.Output[^Math.Min(2000, tool.Output.Length)..]}");
+            var exit = await tool.WaitOrStopAsync(TimeSpan.FromSeconds(o.RebuildSeconds / names.Count));
+            var took = clock.Elapsed.TotalSeconds;
+            seconds += took;
+            if (exit is null)
+            {
+                unfinished.Add(projection);
+                var replayed = await ReplayedAsync(schema, projection);
+                wholeSeconds += replayed == 0 ? double.PositiveInfinity : took * events / replayed;
+            }
+            else if (exit != 0) throw new InvalidOperationException($"rebuild {projection} exited {exit}: {tool.Output[^Math.Min(2000, tool.Output.Length)..]}");
+            else wholeSeconds += took;
         }
         var busy = Cpu.Read().BusySince(cpu0);
+        var partial = unfinished.Count == 0 ? "" :
+            $" {string.Join(", ", unfinished)} did not finish within {o.RebuildSeconds / names.Count:F0} s: its time for all events is extrapolated from the events its committed batches had replayed.";
+        var ours = events / wholeSeconds;
         return
         [
-            new Measure(name, events / seconds, scanned / scanSeconds, "events/s", ">= 0.5",
-                $"ours: {string.Join(" + ", names)} rebuilt one after the other by `eventhistory rebuild` in {seconds:F1} s " +
-                $"(process start-up included), machine CPU {busy:P0} busy; baseline: {scanned:N0} rows read in (tx_id, seq_id) order in {scanSeconds:F1} s."),
+            new Measure(name, ours, scanned / scanSeconds, "events/s", ">= 0.5",
+                $"ours: {string.Join(" + ", names)} rebuilt one after the other by `eventhistory rebuild`, {wholeSeconds:F1} s for all {events:N0} events " +
+                $"({seconds:F1} s measured, process start-up included), machine CPU {busy:P0} busy; baseline: {scanned:N0} rows read in (tx_id, seq_id) order in {scanSeconds:F1} s.{partial}"),
         ];
     }
 
@@ -101,6 +115,18 @@ public static class Rebuild
         }
         await schema.ExecuteAsync("drop table seed_streams; drop table seed_events");
         return await schema.ScalarAsync("select count(*) from mt_events");
+    }
+
+    /// How many events a stopped rebuild had replayed: those at or before its committed position.
+    private static async Task<long> ReplayedAsync(BenchSchema schema, string projection)
+    {
+        await using var cmd = schema.Db.CreateCommand(
+            """
+            select count(*) from mt_events e, mt_event_progression p
+            where p.name = @name and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)
+            """);
+        cmd.Parameters.AddWithValue("name", projection);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     private static async Task<long> ScanAsync(BenchSchema schema)
