@@ -23,6 +23,6 @@ public static class SourceReference
         var known = item.Sources.Concat(captured ?? []).ToList();
         foreach (var url in candidates)
             if (known.FirstOrDefault(s => s.Url == url) is { } found) return found;
-        throw new NotFoundException($"Source '{reference}' of news item {item.Id}");
+        throw new NotFoundException($"Source '{candidates[1]}' of news item {item.Id}");
     }
 }
