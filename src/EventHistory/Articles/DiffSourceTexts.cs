@@ -28,7 +28,7 @@ public static class DiffSourceTexts
     {
         var before = ArticleText.Decode(from.Body);
         var after = ArticleText.Decode(to.Body);
-        var segments = WordDiff.Compare(before, after);
+        var segments = ArticleDiff.Compare(before, after);
         return new Result(itemId, source, from.Version, to.Version, WordDiff.HasChanges(segments),
             before != after && ArticleText.IsTrivialChange(before, after),
             Words(segments, DiffKind.Delete), Words(segments, DiffKind.Insert), segments);
