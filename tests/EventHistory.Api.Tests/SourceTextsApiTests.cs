@@ -146,9 +146,18 @@ public sealed class SourceTextsApiTests(ApiServer server) : IClassFixture<ApiSer
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PutAsync(item, "1", Article, "text/plain; charset=iso-8859-1")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PutAsync(item, "1", Article, client: server.Reader)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PutAsync(item, "1", Article, client: server.Anonymous)).StatusCode);
-        var badTime = await PutAsync(item, "1", Article, query: "?at=yesterday");
-        Assert.Equal(HttpStatusCode.BadRequest, badTime.StatusCode);
-        Assert.True((await JsonOf(badTime)).GetProperty("errors").TryGetProperty("at", out _));
+        foreach (var at in new[] { "yesterday", "2999-01-01T00:00:00Z" })
+        {
+            var badTime = await PutAsync(item, "1", Article, query: "?at=" + at);
+            Assert.Equal(HttpStatusCode.BadRequest, badTime.StatusCode);
+            Assert.True((await JsonOf(badTime)).GetProperty("errors").TryGetProperty("at", out _));
+        }
+        var stale = new HttpRequestMessage(HttpMethod.Put, $"{item}/sources/1/text") { Content = new ByteArrayContent(Article) };
+        stale.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/plain; charset=utf-8");
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"7\"");
+        var conflict = await _http.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal(1, (await JsonOf(conflict)).GetProperty("currentRevision").GetInt64());
 
         Assert.Equal(events, await EventCountAsync());
     }

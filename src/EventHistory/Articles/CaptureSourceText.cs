@@ -31,7 +31,8 @@ public static class CaptureSourceText
             });
             RuleFor(c => c.CapturedAt)
                 .Must(at => at is null || (at >= new DateTimeOffset(Rules.EarliestDate, TimeOnly.MinValue, TimeSpan.Zero) && at <= clock.GetUtcNow().AddMinutes(5)))
-                .WithMessage($"'Captured At' must be between {Rules.EarliestDate:yyyy-MM-dd} and now.");
+                .OverridePropertyName("At")
+                .WithMessage($"The capture time (at) must be between {Rules.EarliestDate:yyyy-MM-dd} and now.");
             RuleFor(c => c.Reason).Text(Rules.MaxReason);
         }
     }
