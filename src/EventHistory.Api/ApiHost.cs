@@ -37,6 +37,7 @@ public static class ApiHost
         app.MapMementos();
         app.MapDays();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
+        app.MapArticles();
         return app;
     }
 }

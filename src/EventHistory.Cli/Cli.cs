@@ -22,6 +22,11 @@ public static class Cli
           audit [ITEM] [--editor E] [--since T] [--until T] [--type T] [--after CURSOR] [--limit N]
                                        the change feed (since/until on the store's clock)
         {EditCommands.Usage}
+          capture ITEM SOURCE FILE [--at TIME] [--reason TEXT]   keep FILE as the text of a source article
+                                       (SOURCE is its position in the item's sources, from 1, or its URL)
+          source-texts ITEM SOURCE [--no-trivial]            the captured versions of a source's text
+          source-text ITEM SOURCE [--version N] [--out FILE] a captured text, byte for byte (default: latest)
+          source-diff ITEM SOURCE A B [--full] [--color auto|always|never]   word diff of versions A and B
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
@@ -61,6 +66,10 @@ public static class Cli
                 "diff" => await DiffCommand.RunAsync(context),
                 "audit" => await AuditCommand.RunAsync(context),
                 var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, keys),
+                "capture" => await CaptureCommand.RunAsync(context),
+                "source-texts" => await SourceTextsCommand.RunAsync(context),
+                "source-text" => await SourceTextCommand.RunAsync(context),
+                "source-diff" => await SourceDiffCommand.RunAsync(context),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -48,6 +48,7 @@ public sealed record NewsItem(
             Headline = v.Headline, Slug = v.Slug, Summary = v.Summary, Sources = v.Sources,
             CoverImage = v.CoverImage, Topic = v.Topic, Related = v.Related,
         },
+        Articles.SourceTextCaptured => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
     }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = e.EditedAt };
 

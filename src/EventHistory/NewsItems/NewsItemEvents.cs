@@ -41,5 +41,6 @@ public static class NewsItemEventTypes
         .Register<NewsItemCreated>().Register<HeadlineRevised>().Register<SummaryRevised>()
         .Register<SourceAdded>().Register<SourceRemoved>().Register<CoverImageChanged>()
         .Register<TopicChanged>().Register<RelatedItemLinked>().Register<RelatedItemUnlinked>()
-        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>();
+        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>()
+        .Register<Articles.SourceTextCaptured>();
 }
