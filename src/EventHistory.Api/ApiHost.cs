@@ -26,6 +26,7 @@ public static class ApiHost
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        app.MapPages();
         return app;
     }
 }

@@ -18,6 +18,8 @@ public static class Cli
           history ITEM                 its revisions: first version, updates, current version
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
+          import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
+          export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
         holder of the API key in EVENTHISTORY_KEY.
         """;
@@ -52,6 +54,8 @@ public static class Cli
                 "show" => await ShowCommand.RunAsync(context),
                 "history" => await HistoryCommand.RunAsync(context),
                 "keys" => await KeysCommand.RunAsync(context, keys),
+                "import" => await ImportCommand.RunAsync(context, keys),
+                "export" => await ExportCommand.RunAsync(context),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

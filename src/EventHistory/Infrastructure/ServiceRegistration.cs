@@ -18,6 +18,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
+        services.AddSingleton<IInlineProjection, Pages.PagePathsProjection>();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();

@@ -52,5 +52,6 @@ public static class NewsItemEventTypes
         .Register<SourceAdded>().Register<SourceRemoved>().Register<CoverImageChanged>()
         .Register<TopicChanged>().Register<RelatedItemLinked>().Register<RelatedItemUnlinked>()
         .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>()
-        .Register<PagePublished>().Register<EarlierPageFound>().Register<EarlierVersionFound>();
+        .Register<PagePublished>().Register<EarlierPageFound>().Register<EarlierVersionFound>()
+        .Register<Pages.DayPagePublished>();
 }
