@@ -21,7 +21,9 @@ public static class PageEndpoints
     {
         app.MapPost("/api/pages", async (PageBody body, IMediator mediator, CancellationToken ct) =>
         {
-            var outcome = await mediator.Send(new ImportPage.Command(body.Path ?? "", body.Text ?? "", body.At), ct);
+            // A path relative to a corpus or export folder ("en/news/...", "news/...") is taken from its news/ folder on.
+            var path = body.Path is { } given && PagePaths.Split(given) is null ? PagePaths.FromRelative(given) ?? given : body.Path ?? "";
+            var outcome = await mediator.Send(new ImportPage.Command(path, body.Text ?? "", body.At), ct);
             return outcome.NewItem && !outcome.Path.EndsWith("/index.md", StringComparison.Ordinal)
                 ? Results.Created($"/api/items/{outcome.StreamId}", outcome)
                 : Results.Ok(outcome);

@@ -82,6 +82,15 @@ public sealed class PagesApiTests(ApiServer server) : IClassFixture<ApiServer>
     }
 
     [Fact]
+    public async Task a_path_relative_to_the_corpus_is_taken_from_its_news_folder()
+    {
+        var response = await server.Client.PostAsJsonAsync("/api/pages", new { path = "zh/news/2019/03/19/index.md", text = File.ReadAllText(Corpus.PathOf("zh/news/2019/03/19/index.md")) });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/zh/news/2019/03/19/index.md", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("path").GetString());
+        Assert.Equal(File.ReadAllText(Corpus.PathOf("zh/news/2019/03/19/index.md")), await server.Anonymous.GetStringAsync("/zh/news/2019/03/19/index.md"));
+    }
+
+    [Fact]
     public async Task importing_a_page_needs_an_editor_key()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostPageAsync(Diplomats35, client: server.Anonymous)).StatusCode);
