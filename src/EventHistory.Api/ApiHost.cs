@@ -38,6 +38,7 @@ public static class ApiHost
         app.MapDays();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapArticles();
+        app.MapPages();
         return app;
     }
 }

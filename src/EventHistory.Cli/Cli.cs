@@ -29,6 +29,8 @@ public static class Cli
           source-diff ITEM SOURCE A B [--full] [--color auto|always|never]   word diff of versions A and B
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
+          import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
+          export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
         holder of the API key in EVENTHISTORY_KEY.
         """;
@@ -70,6 +72,8 @@ public static class Cli
                 "source-texts" => await SourceTextsCommand.RunAsync(context),
                 "source-text" => await SourceTextCommand.RunAsync(context),
                 "source-diff" => await SourceDiffCommand.RunAsync(context),
+                "import" => await ImportCommand.RunAsync(context, keys),
+                "export" => await ExportCommand.RunAsync(context),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
