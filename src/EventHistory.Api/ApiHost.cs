@@ -17,6 +17,8 @@ public static class ApiHost
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
+        if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
+            builder.Services.AddHostedService<DaemonService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -26,6 +28,8 @@ public static class ApiHost
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        app.MapProjections();
+        app.MapStore();
         return app;
     }
 }
