@@ -13,6 +13,12 @@ public sealed record DaemonOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// How often a standby daemon asks for the lock.
     public TimeSpan LockRetry { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// EVENTHISTORY_DAEMON_BATCH overrides the batch size (tests use small batches to stop mid-way).
+    public static DaemonOptions FromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("EVENTHISTORY_DAEMON_BATCH"), out var size) && size > 0
+            ? new DaemonOptions { BatchSize = size }
+            : new DaemonOptions();
 }
 
 /// Keeps every async projection up to date. Only the holder of the daemon's advisory lock works;
@@ -39,7 +45,18 @@ public sealed class ProjectionDaemon(
                     await Task.Delay(_options.LockRetry, ct);
                 HoldsLock = true;
                 _log.LogInformation("Projection daemon holds the lock (session {Pid}); processing", lockConn.ProcessID);
-                await ProcessAsync(lockConn, ct);
+                try { await ProcessAsync(lockConn, ct); }
+                finally
+                {
+                    // A pooled connection keeps its session locks until reused: give the lock back now.
+                    HoldsLock = false;
+                    try
+                    {
+                        await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({ProjectionLocks.DaemonKey})", lockConn);
+                        await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                    }
+                    catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             catch (Exception e) when (e is NpgsqlException or LockLostException or InvalidOperationException or TimeoutException)

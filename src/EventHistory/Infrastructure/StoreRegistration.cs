@@ -12,7 +12,7 @@ public static class StoreRegistration
         services.AddSingleton<IAsyncProjection, StreamEventCountsProjection>();
         services.AddSingleton<IAsyncProjection, ItemSearchProjection>();
         services.AddSingleton<NewsItemProjection>();
-        services.AddSingleton(new DaemonOptions());
+        services.AddSingleton(DaemonOptions.FromEnvironment());
         services.AddSingleton<ProjectionDaemon>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ShadowRebuild>();
