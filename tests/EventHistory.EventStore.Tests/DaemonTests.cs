@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace EventHistory.EventStore.Tests;
 
-public sealed class DaemonTests : StoreTestBase
+public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : StoreTestBase
 {
     private static bool Stress => Environment.GetEnvironmentVariable("EVENTHISTORY_STRESS") == "1";
 
@@ -54,7 +54,7 @@ public sealed class DaemonTests : StoreTestBase
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
         await stop.CancelAsync();
         await daemon;
-        Console.WriteLine($"stress: {committed.Sum()} events committed by 8 writers, {rolledBack} transactions rolled back, " +
+        output.WriteLine($"stress: {committed.Sum()} events committed by 8 writers, {rolledBack} transactions rolled back, " +
             $"{held} held open for seconds, caught up {(DateTime.UtcNow - started).TotalSeconds:0.0} s after start");
 
         Assert.True(rolledBack > 0 && held > 0);
