@@ -67,10 +67,10 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact]
     public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
     {
-        await AppendAsync(40, 100);
+        await AppendAsync(20, 60);
         var total = await _db.ScalarAsync("select count(*) from mt_events");
 
-        var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 25);
+        var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 15);
         await UntilAsync(() => _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts").ContinueWith(t => t.Result > 0));
         CliProcess.KillHard(first);
         var counted = await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts");
@@ -79,7 +79,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.Equal(counted, await _db.ScalarAsync(
             "select count(*) from mt_events e, mt_event_progression p where p.name = 'stream_event_counts' and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)"));
 
-        var second = CliProcess.StartDaemon(_db.ConnectionString, "daemon-restarted", batch: 25);
+        var second = CliProcess.StartDaemon(_db.ConnectionString, "daemon-restarted", batch: 15);
         try { await CaughtUpAsync(); }
         finally { CliProcess.KillHard(second); }
         var afterRestart = await TextAsync(Projected);
@@ -101,7 +101,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         var b = CliProcess.StartDaemon(_db.ConnectionString, "daemon-b", batch: 50);
         try
         {
-            await AppendAsync(10, 50);
+            await AppendAsync(5, 40);
             await CaughtUpAsync();
             Assert.Equal("daemon-a", await LockHolderAsync());
             Assert.Equal(1L, await _db.ScalarAsync(
@@ -109,7 +109,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
 
             CliProcess.KillHard(a);
             await UntilAsync(async () => await LockHolderAsync() == "daemon-b");
-            await AppendAsync(10, 50);
+            await AppendAsync(5, 40);
             await CaughtUpAsync();
             Assert.Equal(await TextAsync(Committed), await TextAsync(Projected));
         }

@@ -23,6 +23,13 @@ public sealed class WriteCommandTests : IAsyncLifetime
 
     private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => CliProcess.RunAsync(_db.ConnectionString, _asEditor, args);
 
+    private async Task<(int Code, string Out, string Err)> InProcessAsync(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        return (code, output.ToString(), error.ToString());
+    }
+
     private async Task<string> CreateAsync(params string[] more)
     {
         var (code, output, error) = await RunAsync(["create", "--date", "2018-01-14", "--headline", "Oil tanker Sanchi sinks ", .. more]);
@@ -73,16 +80,16 @@ public sealed class WriteCommandTests : IAsyncLifetime
         var id = await CreateAsync();
         await RunAsync("revise", id, "--headline", "Second ");
         await RunAsync("revise", id, "--headline", "Third ");
-        var (code, output, _) = await RunAsync("verify");
+        var (code, output, _) = await InProcessAsync("verify");
         Assert.Equal((0, "all 3 events in 1 streams verify\n"), (code, output));
 
         await _db.ExecuteAsync($"update mt_events set data = jsonb_set(data, '{{headline}}', '\"Secönd \"') where stream_id = '{id}' and version = 2");
-        (code, output, _) = await RunAsync("verify", id);
+        (code, output, _) = await InProcessAsync("verify", id);
         Assert.Equal(1, code);
         Assert.Contains($"BROKEN {id} at version 2", output);
         Assert.Contains(": data:", output);
 
-        (code, output, _) = await RunAsync("archive", id);
+        (code, output, _) = await InProcessAsync("archive", id);
         Assert.Equal(0, code);
         Assert.Equal(1L, await _db.ScalarAsync($"select count(*) from mt_streams where id = '{id}' and is_archived"));
         Assert.Equal(3L, await _db.ScalarAsync($"select count(*) from mt_events where stream_id = '{id}' and is_archived"));
