@@ -59,8 +59,10 @@ public sealed class ProjectionDaemon(
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-            catch (Exception e) when (e is NpgsqlException or LockLostException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Never fatal: in the API a failed background service would stop the whole host.
+                // A projection that keeps failing shows as a growing lag in the status.
                 _log.LogWarning(e, "Projection daemon stopped processing; retrying");
                 HoldsLock = false;
                 try { await Task.Delay(_options.LockRetry, ct); } catch (OperationCanceledException) { }
