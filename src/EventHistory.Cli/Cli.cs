@@ -31,6 +31,16 @@ public static class Cli
           keys revoke NAME | keys list
           import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
           export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
+          create --date D --headline H [--summary S] [--source NAME=URL ...] [--idempotency-key K]
+          revise ITEM --headline H [--reason R] [--expected N] [--idempotency-key K]
+                                       writes print their command id on stderr; give it back with
+                                       --idempotency-key K to retry safely (nothing is appended twice)
+          search TEXT                  items whose current headline or summary match
+          verify [ITEM]                checks the hash chain of every stream (or ITEM's); exit 1 if broken
+          archive ITEM                 keeps the item's history but hides it from default reads
+          projections                  each projection's state, position and lag
+          rebuild NAME                 replays every event into a projection (news_items, item_search, ...)
+          daemon                       runs the projection daemon until stopped
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
         holder of the API key in EVENTHISTORY_KEY.
         """;
@@ -74,6 +84,14 @@ public static class Cli
                 "source-diff" => await SourceDiffCommand.RunAsync(context),
                 "import" => await ImportCommand.RunAsync(context, keys),
                 "export" => await ExportCommand.RunAsync(context),
+                "create" => await WriteCommands.CreateAsync(context, editor),
+                "revise" => await WriteCommands.ReviseAsync(context, editor),
+                "search" => await StoreCommands.SearchAsync(context),
+                "verify" => await StoreCommands.VerifyAsync(context),
+                "archive" => await StoreCommands.ArchiveAsync(context),
+                "projections" => await StoreCommands.ProjectionsAsync(context),
+                "rebuild" => await StoreCommands.RebuildAsync(context),
+                "daemon" => await StoreCommands.DaemonAsync(context, scope.ServiceProvider.GetRequiredService<EventStore.Daemon.ProjectionDaemon>()),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

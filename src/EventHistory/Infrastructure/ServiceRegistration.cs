@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();
         services.AddSingleton<Access.ApiKeys>();
+        services.AddProjectionDaemon();
 
         services.AddScoped<ServiceFactory>(sp => sp.GetService!);
         services.AddScoped<IMediator, Mediator>();
@@ -45,5 +46,6 @@ public static class ServiceRegistration
         EventStoreSchema.EnsureCreatedAsync(db, [
             EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ServiceRegistration).Assembly),
             EventStoreSchema.ReadResource("EventHistory.Articles.Schema.sql", typeof(ServiceRegistration).Assembly),
+            EventStoreSchema.ReadResource(StoreRegistration.AsyncSchema, typeof(ServiceRegistration).Assembly),
         ], ct);
 }
