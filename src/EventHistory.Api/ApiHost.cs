@@ -19,6 +19,8 @@ public static class ApiHost
         builder.AddPolicies();
         builder.AddProtections();
         builder.Services.AddOpenApi();
+        if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
+            builder.Services.AddHostedService<DaemonService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -37,6 +39,10 @@ public static class ApiHost
         app.MapMementos();
         app.MapDays();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
+        app.MapArticles();
+        app.MapPages();
+        app.MapProjections();
+        app.MapStore();
         return app;
     }
 }

@@ -14,7 +14,7 @@ public static class ItemEndpoints
 
     public static void MapItems(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/api/items").RequireAuthorization(Policies.Read);
+        var items = app.MapGroup("/api/items").RequireAuthorization(Policies.Read).HideArchived();
 
         items.MapPost("", async (CreateBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {

@@ -5,6 +5,8 @@ public sealed class Arguments
 {
     public List<string> Positional { get; } = [];
     public Dictionary<string, string> Options { get; } = new(StringComparer.Ordinal);
+    /// Every option in order, for options that may repeat (--source A=U --source B=V).
+    public List<(string Name, string Value)> Repeated { get; } = [];
 
     public static Arguments Parse(IReadOnlyList<string> args)
     {
@@ -16,6 +18,7 @@ public sealed class Arguments
                 var name = args[i][2..];
                 var hasValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
                 parsed.Options[name] = hasValue ? args[++i] : "true";
+                parsed.Repeated.Add((name, parsed.Options[name]));
             }
             else parsed.Positional.Add(args[i]);
         }
@@ -31,4 +34,6 @@ public sealed class Arguments
         Option(name) is { } text ? long.TryParse(text, out var n) ? n : throw new UsageException($"--{name} takes a number, not '{text}'") : null;
 
     public bool Flag(string name) => Options.ContainsKey(name);
+
+    public IEnumerable<string> All(string name) => Repeated.Where(o => o.Name == name).Select(o => o.Value);
 }

@@ -22,8 +22,25 @@ public static class Cli
           audit [ITEM] [--editor E] [--since T] [--until T] [--type T] [--after CURSOR] [--limit N]
                                        the change feed (since/until on the store's clock)
         {EditCommands.Usage}
+          capture ITEM SOURCE FILE [--at TIME] [--reason TEXT]   keep FILE as the text of a source article
+                                       (SOURCE is its position in the item's sources, from 1, or its URL)
+          source-texts ITEM SOURCE [--no-trivial]            the captured versions of a source's text
+          source-text ITEM SOURCE [--version N] [--out FILE] a captured text, byte for byte (default: latest)
+          source-diff ITEM SOURCE A B [--full] [--color auto|always|never]   word diff of versions A and B
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
+          import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
+          export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
+          create --date D --headline H [--summary S] [--source NAME=URL ...] [--idempotency-key K]
+          revise ITEM --headline H [--reason R] [--expected N] [--idempotency-key K]
+                                       writes print their command id on stderr; give it back with
+                                       --idempotency-key K to retry safely (nothing is appended twice)
+          search TEXT                  items whose current headline or summary match
+          verify [ITEM]                checks the hash chain of every stream (or ITEM's); exit 1 if broken
+          archive ITEM                 keeps the item's history but hides it from default reads
+          projections                  each projection's state, position and lag
+          rebuild NAME                 replays every event into a projection (news_items, item_search, ...)
+          daemon                       runs the projection daemon until stopped
         Reads the PostgreSQL connection string from EVENTHISTORY_DB; commands that write act as the
         holder of the API key in EVENTHISTORY_KEY.
         """;
@@ -61,6 +78,20 @@ public static class Cli
                 "diff" => await DiffCommand.RunAsync(context),
                 "audit" => await AuditCommand.RunAsync(context),
                 var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, keys),
+                "capture" => await CaptureCommand.RunAsync(context),
+                "source-texts" => await SourceTextsCommand.RunAsync(context),
+                "source-text" => await SourceTextCommand.RunAsync(context),
+                "source-diff" => await SourceDiffCommand.RunAsync(context),
+                "import" => await ImportCommand.RunAsync(context, keys),
+                "export" => await ExportCommand.RunAsync(context),
+                "create" => await WriteCommands.CreateAsync(context, editor),
+                "revise" => await WriteCommands.ReviseAsync(context, editor),
+                "search" => await StoreCommands.SearchAsync(context),
+                "verify" => await StoreCommands.VerifyAsync(context),
+                "archive" => await StoreCommands.ArchiveAsync(context),
+                "projections" => await StoreCommands.ProjectionsAsync(context),
+                "rebuild" => await StoreCommands.RebuildAsync(context),
+                "daemon" => await StoreCommands.DaemonAsync(context, scope.ServiceProvider.GetRequiredService<EventStore.Daemon.ProjectionDaemon>()),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

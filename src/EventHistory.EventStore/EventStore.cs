@@ -16,6 +16,18 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         EventMetadata metadata, CancellationToken ct = default)
     {
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, ct) is { } result) return result;
+            if (attempt == 10) throw new InvalidOperationException($"Could not order an append to stream {streamId} after its predecessor.");
+        }
+    }
+
+    /// Null when this transaction's id is older than the stream's last writer's (see below).
+    private async Task<AppendResult?> TryAppendAsync(
+        Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
+        EventMetadata metadata, CancellationToken ct)
+    {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
@@ -31,6 +43,14 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             await tx.RollbackAsync(ct);
             throw new ConcurrencyException(streamId, expectedVersion, actual);
         }
+        if (actual > 0 && await OlderThanPredecessorAsync(conn, tx, streamId, actual, ct))
+        {
+            // Global readers order by transaction id. This transaction got its id before it waited
+            // for the stream's lock, so its events would sort before the version it follows: retry
+            // in a new transaction (a newer id), before any sequence number is drawn.
+            await tx.RollbackAsync(ct);
+            return null;
+        }
 
         var stored = await InsertEventsAsync(conn, tx, streamId, expectedVersion, events, metadata, ct);
         var last = expectedVersion + events.Count;
@@ -38,6 +58,16 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         foreach (var projection in projections) await projection.ApplyAsync(conn, tx, stored, ct);
         await tx.CommitAsync(ct);
         return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
+    }
+
+    private static async Task<bool> OlderThanPredecessorAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, long version, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select coalesce((select tx_id from mt_events where stream_id = @id and version = @v) > pg_current_xact_id(), false)", conn, tx);
+        cmd.Parameters.AddWithValue("id", streamId);
+        cmd.Parameters.AddWithValue("v", version);
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     /// The stream's version, or 0 when it does not exist. The row lock serializes writers of one stream.
@@ -90,7 +120,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             cmd.Parameters.AddWithValue("user", NpgsqlDbType.Varchar, (object?)metadata.UserName ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
-        // The stream row moves in the same round trip (an append is CPU- and latency-bound on round trips).
+        // The stream row moves, and listeners are told, in the same round trip: appends are bound by round trips.
         var stream = new NpgsqlBatchCommand(
             """
             update mt_streams set version = @v, timestamp = now(),
@@ -100,6 +130,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         stream.Parameters.AddWithValue("id", streamId);
         stream.Parameters.AddWithValue("v", fromVersion + events.Count);
         batch.BatchCommands.Add(stream);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify('mt_events', current_schema())"));
 
         var stored = new List<StoredEvent>(events.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -111,6 +142,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
                 metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers));
             await reader.NextResultAsync(ct);
         }
+        while (await reader.NextResultAsync(ct)) { }
         return stored;
     }
 

@@ -61,3 +61,12 @@ returns bytea language sql immutable as $$
         stream::text, version::text, type, data::text,
         (extract(epoch from ts) * 1000000)::bigint::text, coalesce(user_name, '')), 'UTF8'))
 $$;
+
+-- The async projection stream_event_counts (Daemon/StreamEventCountsProjection.cs).
+create table if not exists eh_stream_event_counts (
+    stream_id    uuid primary key,
+    events       bigint not null,
+    last_version bigint not null,
+    out_of_order bigint not null,
+    last_seq_id  bigint not null
+);

@@ -25,7 +25,15 @@ public static class WordDiff
         Add(segments, DiffKind.Equal, a.Take(prefix));
         var middleA = a.Skip(prefix).Take(a.Count - prefix - suffix).ToList();
         var middleB = b.Skip(prefix).Take(b.Count - prefix - suffix).ToList();
-        foreach (var (kind, token) in Myers(middleA, middleB)) Add(segments, kind, [token]);
+        // Runs of one kind are joined at once: adding token by token copies a long run once per token.
+        var edits = Myers(middleA, middleB).ToList();
+        for (var i = 0; i < edits.Count;)
+        {
+            var j = i;
+            while (j < edits.Count && edits[j].Item1 == edits[i].Item1) j++;
+            Add(segments, edits[i].Item1, edits.GetRange(i, j - i).Select(e => e.Item2));
+            i = j;
+        }
         Add(segments, DiffKind.Equal, a.Skip(a.Count - suffix));
         return segments;
     }
@@ -63,14 +71,15 @@ public static class WordDiff
         var trace = new List<int[]>();
         for (var d = 0; d <= Math.Min(max, MaxEdits); d++)
         {
-            trace.Add((int[])v.Clone());
+            // Step d reads only diagonals -d-1..d+1: keeping that slice makes the trace O(D^2), not O(D * N).
+            trace.Add(v[(offset - d - 1)..(offset + d + 2)]);
             for (var k = -d; k <= d; k += 2)
             {
                 var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
                 var y = x - k;
                 while (x < n && y < m && a[x] == b[y]) { x++; y++; }
                 v[offset + k] = x;
-                if (x >= n && y >= m) return Backtrack(trace, a, b, offset);
+                if (x >= n && y >= m) return Backtrack(trace, a, b);
             }
         }
         return Replace(a, b);
@@ -79,13 +88,14 @@ public static class WordDiff
     private static IEnumerable<(DiffKind, string)> Replace(List<string> a, List<string> b) =>
         a.Select(t => (DiffKind.Delete, t)).Concat(b.Select(t => (DiffKind.Insert, t)));
 
-    private static List<(DiffKind, string)> Backtrack(List<int[]> trace, List<string> a, List<string> b, int offset)
+    private static List<(DiffKind, string)> Backtrack(List<int[]> trace, List<string> a, List<string> b)
     {
         var edits = new List<(DiffKind, string)>();
         int x = a.Count, y = b.Count;
         for (var d = trace.Count - 1; d >= 0; d--)
         {
             var v = trace[d];
+            var offset = d + 1;
             var k = x - y;
             var prevK = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? k + 1 : k - 1;
             var prevX = v[offset + prevK];

@@ -8,4 +8,6 @@ public sealed class EditorContext
     public string? Editor { get; set; }
     public string? CorrelationId { get; set; }
     public string? CommandId { get; set; }
+    /// What caused the edit (a request, a command); defaults to the command id.
+    public string? CausationId { get; set; }
 }

@@ -48,11 +48,14 @@ public static class Rules
     public static IRuleBuilderOptions<T, string> Edition<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(e => e is "en" or "zh").WithMessage("'{PropertyName}' must be en or zh.");
 
-    /// A site path such as /news/2017/07/30/slug.md.
+    /// An item path as the site writes it: /news/YYYY/MM/D/SLUG.md, or under /zh.
     public static IRuleBuilderOptions<T, string> ItemPath<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(MaxPath).PlainText()
-            .Must(p => p.StartsWith('/') && !p.Contains("..", StringComparison.Ordinal))
-            .WithMessage("'{PropertyName}' must be a site path such as /news/YYYY/MM/D/SLUG.md.");
+            .Must(p => !p.Contains("..", StringComparison.Ordinal) && ItemPathPattern.IsMatch(p))
+            .WithMessage("'{PropertyName}' must be an item path such as /news/2017/07/30/slug.md.");
+
+    private static readonly System.Text.RegularExpressions.Regex ItemPathPattern =
+        new(@"^(/zh)?/news/\d{4}/\d{2}/\d{1,2}/[^/\s]+\.md$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static IRuleBuilderOptions<T, long> RevisionNumber<T>(this IRuleBuilder<T, long> rule) =>
         rule.GreaterThan(0).WithMessage("'{PropertyName}' must be a revision number, 1 or more.");

@@ -18,10 +18,13 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
+        services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
+        services.AddSingleton<IInlineProjection, Pages.PagePathsProjection>();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();
         services.AddSingleton<Access.ApiKeys>();
+        services.AddProjectionDaemon();
 
         services.AddScoped<ServiceFactory>(sp => sp.GetService!);
         services.AddScoped<IMediator, Mediator>();
@@ -40,5 +43,9 @@ public static class ServiceRegistration
 
     /// Creates the store's and the projections' tables (idempotent, safe to run from many processes).
     public static Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken ct = default) =>
-        EventStoreSchema.EnsureCreatedAsync(db, [EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ServiceRegistration).Assembly)], ct);
+        EventStoreSchema.EnsureCreatedAsync(db, [
+            EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ServiceRegistration).Assembly),
+            EventStoreSchema.ReadResource("EventHistory.Articles.Schema.sql", typeof(ServiceRegistration).Assembly),
+            EventStoreSchema.ReadResource(StoreRegistration.AsyncSchema, typeof(ServiceRegistration).Assembly),
+        ], ct);
 }

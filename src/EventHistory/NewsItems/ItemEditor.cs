@@ -38,5 +38,5 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
 
     private EventMetadata Metadata() => new(
         editor.Editor ?? throw new EditRejectedException("An edit needs an authenticated editor."),
-        editor.CorrelationId, null, editor.CommandId);
+        editor.CorrelationId, editor.CausationId ?? editor.CommandId, editor.CommandId);
 }

@@ -1,6 +1,6 @@
 namespace EventHistory.NewsItems;
 
-public sealed record Source(string Name, string Url);
+public sealed record Source(string Name, string Url, string? Image = null);
 
 /// A related item as the page showed it: the linked headline and path as they were when the page
 /// was generated, and the context text verbatim (history too, so never normalized).
@@ -9,7 +9,7 @@ public sealed record RelatedItem(string Headline, string Path, string Context);
 public enum ItemStatus { Published, Retracted }
 
 /// The state of a news item at one revision, folded from its events.
-public sealed record NewsItem(
+public sealed partial record NewsItem(
     Guid Id,
     long Revision,
     DateOnly Date,
@@ -28,9 +28,9 @@ public sealed record NewsItem(
 
     public static NewsItem Create(NewsItemCreated e) => new(
         e.ItemId, 1, e.Date, e.Headline, e.Summary, e.Sources, e.CoverImage, e.Topic, e.Related, e.Slug,
-        e.Edition, ItemStatus.Published, e.EditedAt);
+        e.Edition, ItemStatus.Published, e.EditedAt) { Layout = e.Layout, SlugSince = e.EditedAt };
 
-    public NewsItem Apply(INewsItemEvent e) => (e switch
+    public NewsItem Apply(INewsItemEvent e) => WithPageFacts(e, (e switch
     {
         NewsItemCreated c => Create(c),
         HeadlineRevised h => this with { Headline = h.Headline, Slug = h.Slug },
@@ -48,8 +48,11 @@ public sealed record NewsItem(
             Headline = v.Headline, Slug = v.Slug, Summary = v.Summary, Sources = v.Sources,
             CoverImage = v.CoverImage, Topic = v.Topic, Related = v.Related,
         },
+        Articles.SourceTextCaptured => this,
+        PagePublished p => FromPage(p.Page),
+        EarlierPageFound or EarlierVersionFound => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
-    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = e.EditedAt };
+    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = e.EditedAt });
 
     public static NewsItem Fold(IEnumerable<INewsItemEvent> events)
     {

@@ -14,7 +14,7 @@ public interface INewsItemEvent
 public sealed record NewsItemCreated(
     Guid ItemId, DateOnly Date, string Headline, string Summary, IReadOnlyList<Source> Sources,
     string? CoverImage, string? Topic, IReadOnlyList<RelatedItem> Related, string Slug, string Edition,
-    DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+    DateTimeOffset EditedAt, string? Reason = null, string? Layout = null) : INewsItemEvent;
 
 public sealed record HeadlineRevised(string Headline, string Slug, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 public sealed record SummaryRevised(string Summary, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
@@ -33,6 +33,16 @@ public sealed record NewsItemReverted(
     string? CoverImage, string? Topic, IReadOnlyList<RelatedItem> Related,
     DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
+/// The site published the item's page: the whole version it showed, its layout and its Changes list.
+public sealed record PagePublished(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
+/// An old slug file: the item's page as it stood when last written at an earlier path (or an older
+/// snapshot of a page). History about an earlier revision learned later; the current version stays.
+public sealed record EarlierPageFound(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
+/// A version another page's Changes list shows that this history did not have yet; the current version stays.
+public sealed record EarlierVersionFound(string Headline, string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
 public static class NewsItemEventTypes
 {
     public const string StreamType = "news_item";
@@ -41,5 +51,8 @@ public static class NewsItemEventTypes
         .Register<NewsItemCreated>().Register<HeadlineRevised>().Register<SummaryRevised>()
         .Register<SourceAdded>().Register<SourceRemoved>().Register<CoverImageChanged>()
         .Register<TopicChanged>().Register<RelatedItemLinked>().Register<RelatedItemUnlinked>()
-        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>();
+        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>()
+        .Register<Articles.SourceTextCaptured>()
+        .Register<PagePublished>().Register<EarlierPageFound>().Register<EarlierVersionFound>()
+        .Register<Pages.DayPagePublished>();
 }

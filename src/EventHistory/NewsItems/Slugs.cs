@@ -11,18 +11,21 @@ public static class Slugs
 
     public static string For(string edition, string headline) => edition == "zh" ? Chinese(headline) : English(headline);
 
-    /// The Chinese edition keeps letters of any script and their case, drops a dot between digits
-    /// (7.8 became 78), and turns every other run into one dash.
+    public const int MaxChineseHeadlineChars = 60;
+
+    /// The Chinese edition (checked on the corpus: 4,607 of 4,609 linked headlines): the stored headline
+    /// cut at 60 characters, every '.' and ',' dropped (7.8 became 78, 114,772,812 became 114772812),
+    /// letters of any script and their case kept, every other run one dash, dashes trimmed.
     public static string Chinese(string headline)
     {
-        var cut = CutUtf8(headline.Trim(), MaxHeadlineBytes * 2);
-        var slug = new StringBuilder(cut.Length);
+        var slug = new StringBuilder(headline.Length);
         var dash = false;
-        for (var i = 0; i < cut.Length; i++)
+        var count = 0;
+        foreach (var rune in headline.EnumerateRunes())
         {
-            var c = cut[i];
-            if (c == '.' && i > 0 && i + 1 < cut.Length && char.IsDigit(cut[i - 1]) && char.IsDigit(cut[i + 1])) continue;
-            if (char.IsLetterOrDigit(c)) { slug.Append(c); dash = false; }
+            if (count++ == MaxChineseHeadlineChars) break;
+            if (rune.Value is '.' or ',') continue;
+            if (Rune.IsLetter(rune) || Rune.IsNumber(rune)) { slug.Append(rune.ToString()); dash = false; }
             else if (!dash) { slug.Append('-'); dash = true; }
         }
         return slug.ToString().Trim('-');
@@ -38,6 +41,7 @@ public static class Slugs
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
             if (c < 128) ascii.Append(char.ToLowerInvariant(c));
+            else if (Transliterations.TryGetValue(c, out var latin)) ascii.Append(latin);
             else ascii.Append(' ');
         }
         var slug = new StringBuilder(ascii.Length);
@@ -49,6 +53,13 @@ public static class Slugs
         }
         return slug.ToString().Trim('-');
     }
+
+    /// Letters that do not decompose into an ASCII letter and a mark.
+    private static readonly Dictionary<char, string> Transliterations = new()
+    {
+        ['ß'] = "ss", ['æ'] = "ae", ['Æ'] = "ae", ['œ'] = "oe", ['Œ'] = "oe", ['ø'] = "o", ['Ø'] = "o",
+        ['ł'] = "l", ['Ł'] = "l", ['đ'] = "d", ['Đ'] = "d", ['ð'] = "d", ['Ð'] = "d", ['þ'] = "th", ['Þ'] = "th", ['ı'] = "i",
+    };
 
     /// The longest prefix that fits in <paramref name="maxBytes"/> UTF-8 bytes without splitting a character.
     public static string CutUtf8(string text, int maxBytes)

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using EventHistory.Articles;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+
+namespace EventHistory.Api;
+
+/// The texts of an item's source articles: PUT text/plain to capture, GET to read any version or a diff.
+/// {source} is the source's 1-based position or its URL (percent-encoded).
+public static class ArticleEndpoints
+{
+    public static void MapArticles(this IEndpointRouteBuilder app)
+    {
+        var source = app.MapGroup("/api/items/{id:guid}/sources/{source}").RequireAuthorization(Policies.Read);
+
+        source.MapPut("/text", async (Guid id, string source, string? at, string? reason, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            if (!IsUtf8PlainText(http.Request.ContentType))
+                return Results.Problem(statusCode: 415, title: "Unsupported media type",
+                    detail: "Send the article as Content-Type: text/plain; charset=utf-8.");
+            var body = await ReadBodyAsync(http.Request, ct);
+            if (body is null) return TooLarge();
+            var captured = await mediator.Send(new CaptureSourceText.Command(id, source, body, Time(at), reason, ItemEndpoints.IfMatch(http)), ct);
+            var location = $"/api/items/{id}/sources/{Uri.EscapeDataString(captured.Text.SourceUrl)}/texts/{captured.Text.Version}";
+            if (!captured.Created) return Results.Ok(captured);
+            ItemEndpoints.SetETag(http, captured.Text.Revision);
+            return Results.Created(location, captured);
+        }).RequireAuthorization(Policies.Edit);
+
+        source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)));
+
+        source.MapGet("/texts/{version:int}", async (Guid id, string source, int version, IMediator mediator, CancellationToken ct) =>
+        {
+            var text = await mediator.Send(new GetSourceText.Query(id, source, version), ct);
+            return Results.Bytes(text.Body, "text/plain; charset=utf-8");
+        });
+
+        source.MapGet("/texts/diff", async (Guid id, string source, string? from, string? to, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new DiffSourceTexts.Query(id, source, Version(from, "from"), Version(to, "to")), ct)));
+    }
+
+    private static DateTimeOffset? Time(string? text) =>
+        text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        : throw Invalid("at", "'at' must be a time such as 2016-12-29T18:00:00Z.");
+
+    private static bool? Flag(string? text, string field) =>
+        text is null ? null : bool.TryParse(text, out var flag) ? flag : throw Invalid(field, $"'{field}' must be true or false.");
+
+    private static int Version(string? text, string field) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+        : throw Invalid(field, "Give ?from=A&to=B, two version numbers of the source's text.");
+
+    private static ValidationException Invalid(string field, string message) => new([new ValidationFailure(field, message)]);
+
+    /// text/plain in UTF-8; a missing charset is taken as UTF-8 (and the bytes are checked anyway).
+    private static bool IsUtf8PlainText(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, "text/plain", StringComparison.OrdinalIgnoreCase)
+        && (media.CharSet is null || media.CharSet.Trim('"').ToLowerInvariant() is "utf-8" or "utf8");
+
+    /// The body, or null when it is over the limit (read no further than that).
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > ArticleText.MaxBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > ArticleText.MaxBytes) return null;
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge() => Results.ValidationProblem(
+        new Dictionary<string, string[]>
+        {
+            ["text"] = [string.Create(CultureInfo.InvariantCulture, $"The text is over {ArticleText.MaxBytes} bytes (2 MB), the most a source text may have.")],
+        },
+        statusCode: 413, title: "The text is too large.");
+}

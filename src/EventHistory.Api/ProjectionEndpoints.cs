@@ -1,0 +1,21 @@
+using EventHistory.Projections;
+using EventHistory.Search;
+using MediatR;
+
+namespace EventHistory.Api;
+
+public static class ProjectionEndpoints
+{
+    public static void MapProjections(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/projections", async (IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new GetProjectionStatus.Query(), ct))).RequireAuthorization(Policies.Read);
+
+        // Runs to the end before answering; writers are not blocked meanwhile.
+        app.MapPost("/api/projections/{name}/rebuild", async (string name, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new RebuildProjection.Command(name), ct))).RequireAuthorization(Policies.Admin);
+
+        app.MapGet("/api/search", async (string? q, int? limit, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new SearchItems.Query(q ?? "", limit ?? 20), ct))).RequireAuthorization(Policies.Read);
+    }
+}

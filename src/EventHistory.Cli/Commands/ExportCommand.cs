@@ -1,0 +1,24 @@
+using System.Text;
+using EventHistory.Pages;
+
+namespace EventHistory.Cli.Commands;
+
+/// export --out DIR [--as-of TIME]: every page rendered from history under its site path.
+public static class ExportCommand
+{
+    public static async Task<int> RunAsync(CommandContext c)
+    {
+        var output = c.Args.Option("out") ?? throw new UsageException("export needs --out DIR");
+        var asOf = ImportCommand.ParseTime(c.Args.Option("as-of"), "as-of");
+        var pages = await c.Mediator.Send(new ExportPages.Query(asOf));
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        foreach (var page in pages)
+        {
+            var file = Path.Combine(output, page.Path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, page.Text, utf8);
+        }
+        c.Output.WriteLine($"exported {pages.Count} pages to {output}");
+        return 0;
+    }
+}

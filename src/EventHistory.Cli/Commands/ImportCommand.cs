@@ -1,0 +1,106 @@
+using System.Globalization;
+using EventHistory.Access;
+using EventHistory.Pages;
+using FluentValidation;
+
+namespace EventHistory.Cli.Commands;
+
+/// import FILE|DIR [--at TIME]: every page file (item pages and index.md day pages) into history.
+/// A rejected page writes nothing and the import goes on; the exit code is 1 if any was rejected.
+public static class ImportCommand
+{
+    public static async Task<int> RunAsync(CommandContext c, ApiKeys keys)
+    {
+        var target = c.Args.Required(0, "FILE or DIR");
+        var at = ParseTime(c.Args.Option("at"), "at");
+        var holder = await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY"));
+        if (holder is null || holder.Role < Role.Editor)
+        {
+            c.Error.WriteLine("eventhistory: importing writes history: set EVENTHISTORY_KEY to an editor's or admin's API key.");
+            return 1;
+        }
+        var files = Directory.Exists(target)
+            ? Directory.EnumerateFiles(target, "*.md", SearchOption.AllDirectories)
+                .Where(f => !Path.GetFileName(f).Equals("README.md", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).OrderBy(NewestFirst).ToList()
+            : File.Exists(target) ? [target] : throw new UsageException($"no such file or directory: {target}");
+
+        var tally = new ImportTally();
+        var progress = new Progress(c.Error, files.Count);
+        foreach (var file in files)
+        {
+            var path = PagePaths.FromRelative(Path.GetFullPath(file));
+            if (path is null) tally.Reject(c.Error, file, "not a page: expected a file under news/YYYY/MM/D/");
+            else
+            {
+                try
+                {
+                    var outcome = await c.Mediator.Send(new ImportPage.Command(path, await File.ReadAllTextAsync(file), at));
+                    tally.Count(outcome);
+                }
+                catch (ValidationException e)
+                {
+                    tally.Reject(c.Error, file, string.Join("; ", e.Errors.Select(f => f.ErrorMessage)));
+                }
+            }
+            progress.Step();
+        }
+        progress.Done();
+        c.Output.WriteLine(tally.Summary(files.Count));
+        return tally.Rejected > 0 ? 1 : 0;
+    }
+
+    /// Any order gives the same pages, but pages with a Changes list first give the plainest history:
+    /// the item's versions in time order, then its old slug files as earlier pages.
+    private static int NewestFirst(string file)
+    {
+        try { return File.ReadAllText(file).Contains("\n### Changes:\n", StringComparison.Ordinal) ? 0 : 1; }
+        catch (IOException) { return 1; }
+    }
+
+    public static DateTimeOffset? ParseTime(string? text, string option) =>
+        text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t
+        : throw new UsageException($"--{option} takes a time such as 2018-02-06T13:49:31Z, not '{text}'");
+
+    private sealed class ImportTally
+    {
+        public int Items, Revisions, Unchanged, Rejected;
+
+        public void Count(ImportOutcome outcome)
+        {
+            if (outcome.NewItem) Items++;
+            Revisions += outcome.Appended;
+            if (outcome.Appended == 0) Unchanged++;
+        }
+
+        public void Reject(TextWriter error, string file, string reason)
+        {
+            Rejected++;
+            error.WriteLine($"{file}: {reason}");
+        }
+
+        public string Summary(int pages) =>
+            $"{pages} pages: {Items} new items, {Revisions} revisions, {Unchanged} unchanged, {Rejected} rejected";
+    }
+
+    /// A bar on stderr, drawn only when stderr is a terminal.
+    private sealed class Progress(TextWriter error, int total)
+    {
+        private readonly bool _draw = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && total > 1;
+        private int _done;
+
+        public void Step()
+        {
+            _done++;
+            if (!_draw || (_done % 10 != 0 && _done != total)) return;
+            var filled = _done * 30 / total;
+            error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {_done}/{total}");
+        }
+
+        public void Done()
+        {
+            if (_draw) error.WriteLine();
+        }
+    }
+}

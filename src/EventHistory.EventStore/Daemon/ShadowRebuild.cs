@@ -1,0 +1,97 @@
+using Npgsql;
+
+namespace EventHistory.EventStore.Daemon;
+
+/// Rebuilds an inline projection's tables from the events without blocking writers for long:
+/// replay into copies in a shadow schema while writers go on, then, in one short transaction that
+/// locks the live tables, apply what was committed meanwhile and swap the copies in.
+public sealed class ShadowRebuild(EventStore store)
+{
+    public async Task<long> RebuildAsync(
+        string name, IInlineProjection projection, IReadOnlyList<string> tables, string ddl,
+        IProgress<RebuildProgress>? progress, CancellationToken ct = default)
+    {
+        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await ExecuteAsync(conn, null, $"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", ct, name);
+        try
+        {
+            string main;
+            await using (var cmd = new NpgsqlCommand("select current_schema()", conn)) main = (string)(await cmd.ExecuteScalarAsync(ct))!;
+            var shadow = Quote(main + "_rebuild");
+            var live = Quote(main);
+            // Unknown names in the projection's DDL still resolve to the live schema (the events, say).
+            var path = $"set local search_path to {shadow}, {live}";
+            await ExecuteAsync(conn, null, $"drop schema if exists {shadow} cascade; create schema {shadow}", ct);
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                await ExecuteAsync(conn, tx, path, ct);
+                await ExecuteAsync(conn, tx, ddl, ct);
+                await tx.CommitAsync(ct);
+            }
+
+            var total = await ProjectionRebuilder.CountAsync(conn, ct);
+            progress?.Report(new RebuildProgress(0, total));
+            var position = GlobalPosition.Start;
+            long done = 0;
+            while (true)
+            {
+                var batch = await store.ReadAllAsync(position, ProjectionRebuilder.BatchSize, ct);
+                if (batch.Count == 0) break;
+                await using (var tx = await conn.BeginTransactionAsync(ct))
+                {
+                    await ExecuteAsync(conn, tx, path, ct);
+                    await projection.ApplyAsync(conn, tx, [.. batch.Select(e => e.Event)], ct);
+                    await tx.CommitAsync(ct);
+                }
+                position = batch[^1].Position;
+                done += batch.Count;
+                progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
+            }
+
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                // Writers of these tables wait from here to the commit. Every event up to `position`
+                // is in the copies; everything committed after it is visible now, and whatever is
+                // still in flight writes the swapped-in tables itself once the lock is released.
+                await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", tables.Select(t => $"{live}.{Quote(t)}"))} in access exclusive mode", ct);
+                var late = await ReadCommittedAfterAsync(conn, tx, position, ct);
+                await ExecuteAsync(conn, tx, path, ct);
+                if (late.Count > 0) await projection.ApplyAsync(conn, tx, late, ct);
+                foreach (var table in tables)
+                    await ExecuteAsync(conn, tx, $"drop table {live}.{Quote(table)}; alter table {shadow}.{Quote(table)} set schema {live}", ct);
+                await tx.CommitAsync(ct);
+                done += late.Count;
+            }
+            await ExecuteAsync(conn, null, $"drop schema {shadow} cascade", ct);
+            progress?.Report(new RebuildProgress(done, done));
+            return done;
+        }
+        finally
+        {
+            await ExecuteAsync(conn, null, $"select pg_advisory_unlock({ProjectionLocks.ProjectionKey})", CancellationToken.None, name);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> ReadCommittedAfterAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, GlobalPosition after, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select {GlobalReader.Columns} from mt_events where (tx_id, seq_id) > (@tx::text::xid8, @seq) order by tx_id, seq_id",
+            conn, tx);
+        cmd.Parameters.AddWithValue("tx", after.TxId.ToString());
+        cmd.Parameters.AddWithValue("seq", after.Sequence);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var events = new List<StoredEvent>();
+        while (await r.ReadAsync(ct)) events.Add(store.ReadEvent(r));
+        return events;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, string? name = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        if (name is not null) cmd.Parameters.AddWithValue("name", name);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,55 @@
+using EventHistory.Infrastructure;
+using EventHistory.NewsItems;
+using EventHistory.Projections;
+using MediatR;
+using Npgsql;
+
+namespace EventHistory.Articles;
+
+/// The captured versions of one source's text, oldest first; trivial ones can be left out.
+public static class ListSourceTexts
+{
+    public sealed record Query(Guid ItemId, string Source, bool IncludeTrivial = true) : IRequest<Listing>;
+
+    public sealed record Listing(Guid ItemId, Source Source, IReadOnlyList<SourceTextVersion> Versions);
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Listing>
+    {
+        public async Task<Listing> Handle(Query q, CancellationToken ct)
+        {
+            var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
+            var versions = await SourceTextRows.ListAsync(db, q.ItemId, source.Url, ct);
+            return new Listing(q.ItemId, source, [.. versions.Where(v => q.IncludeTrivial || !v.Trivial)]);
+        }
+    }
+}
+
+/// One captured version with its exact bytes; no version means the latest.
+public static class GetSourceText
+{
+    public sealed record Query(Guid ItemId, string Source, int? Version = null) : IRequest<Text>;
+
+    public sealed record Text(SourceTextVersion Version, byte[] Body);
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Text>
+    {
+        public async Task<Text> Handle(Query q, CancellationToken ct)
+        {
+            var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
+            var found = await SourceTextRows.LoadAsync(db, q.ItemId, source.Url, q.Version, ct)
+                ?? throw new NotFoundException(q.Version is { } n
+                    ? $"Version {n} of the text of source '{source.Url}'"
+                    : $"A captured text of source '{source.Url}'");
+            return new Text(found.Version, found.Body);
+        }
+    }
+}
+
+public static class SourceTextSources
+{
+    public static async Task<Source> ResolveForReadAsync(NpgsqlDataSource db, Guid itemId, string reference, CancellationToken ct)
+    {
+        var item = await NewsItemRows.LoadCurrentAsync(db, itemId, ct) ?? throw new NotFoundException($"News item {itemId}");
+        return SourceReference.Resolve(item, reference, await SourceTextRows.CapturedSourcesAsync(db, itemId, ct));
+    }
+}

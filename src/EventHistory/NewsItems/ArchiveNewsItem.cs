@@ -1,0 +1,39 @@
+using EventHistory.Infrastructure;
+using MediatR;
+using Npgsql;
+
+namespace EventHistory.NewsItems;
+
+/// Archives an item's stream: every event is kept, but default reads no longer show the item.
+public static class ArchiveNewsItem
+{
+    public sealed record Command(Guid ItemId) : IRequest<Result>;
+
+    public sealed record Result(Guid ItemId, bool Archived);
+
+    public sealed class Handler(EventStore.EventStore store) : IRequestHandler<Command, Result>
+    {
+        public async Task<Result> Handle(Command c, CancellationToken ct)
+        {
+            if (await store.StreamVersionAsync(c.ItemId, ct) is null) throw new NotFoundException($"News item {c.ItemId}");
+            await store.ArchiveStreamAsync(c.ItemId, ct);
+            return new Result(c.ItemId, true);
+        }
+    }
+}
+
+/// Whether an item's stream is archived; null when there is no such item.
+public static class IsArchived
+{
+    public sealed record Query(Guid ItemId) : IRequest<bool?>;
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, bool?>
+    {
+        public async Task<bool?> Handle(Query q, CancellationToken ct)
+        {
+            await using var cmd = db.CreateCommand("select is_archived from mt_streams where id = @id");
+            cmd.Parameters.AddWithValue("id", q.ItemId);
+            return await cmd.ExecuteScalarAsync(ct) as bool?;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace EventHistory.Pages;
+
+/// Day pages (index.md): layout B in English (Formats line, a text line under each item), zh in the
+/// Chinese edition (links only). Read and written byte for byte like item pages.
+public static class DayPageFormat
+{
+    private const string EnglishPrevious = "Previous Day...";
+    private const string ChinesePrevious = "前一天...";
+
+    public static string Render(DayPage page)
+    {
+        var lines = new List<string>();
+        var folder = $"{page.Date:yyyy}/{page.Date:MM}/{page.Date.Day}";
+        if (page.Layout == PageLayouts.B)
+            lines.AddRange(["", $"Formats: [HTML]({folder}/index.html)  [JSON]({folder}/index.json)  [XML]({folder}/index.xml)  ", ""]);
+        lines.AddRange([$"## [{PagePaths.DateText(page.Date)}]({page.Path})", ""]);
+        foreach (var entry in page.Entries)
+        {
+            if (entry.Topic is { } topic) lines.Add("##### " + topic);
+            lines.Add($"### [{entry.Headline}]({entry.Path})");
+            if (entry.Text is { } text) lines.AddRange([text, ""]);
+        }
+        if (page.PreviousDay is { } previous)
+            lines.Add($"## [{(page.Layout == PageLayouts.Zh ? ChinesePrevious : EnglishPrevious)}]({previous})");
+        lines.Add("");
+        var sb = new StringBuilder();
+        foreach (var line in lines) sb.Append(line).Append('\n');
+        return sb.ToString();
+    }
+
+    public static DayPage Parse(string path, string text)
+    {
+        var (edition, date, file) = PagePaths.Split(path) ?? throw new PageFormatException(0, $"'{path}' is not a day page path /news/YYYY/MM/D/index.md");
+        if (file != "index") throw new PageFormatException(0, $"'{path}' is not a day page (index.md)");
+        var lines = new PageLines(text);
+        var layout = edition == "zh" ? PageLayouts.Zh : PageLayouts.B;
+        if (layout == PageLayouts.B)
+        {
+            lines.Expect("", "an empty first line");
+            lines.Prefixed("Formats: ", "the Formats line");
+            lines.Expect("", "an empty line after the Formats line");
+        }
+        var page = new DayPage(edition, date, layout, [], null);
+        lines.Expect($"## [{PagePaths.DateText(date)}]({page.Path})", $"the day heading for {PagePaths.DateText(date)} (the page's folder)");
+        lines.Expect("", "an empty line after the day heading");
+        var entries = new List<DayEntry>();
+        string? previous = null;
+        while (!lines.AtEnd)
+        {
+            var line = lines.Next();
+            if (line.StartsWith("## [", StringComparison.Ordinal))
+            {
+                var open = line.IndexOf("](", StringComparison.Ordinal);
+                if (open < 0 || !line.EndsWith(')')) throw new PageFormatException(lines.Number, "expected '## [Previous Day...](/news/.../index.md)'");
+                previous = line[(open + 2)..^1];
+                lines.Expect("", "an empty line after the previous-day link");
+                break;
+            }
+            string? topic = null;
+            if (line.StartsWith("##### ", StringComparison.Ordinal)) { topic = line[6..]; line = lines.Next("an item link after the topic line"); }
+            if (!line.StartsWith("### [", StringComparison.Ordinal) || !line.EndsWith(".md)", StringComparison.Ordinal))
+                throw new PageFormatException(lines.Number, "expected an item link '### [Headline](/news/.../SLUG.md)'");
+            var at = line.LastIndexOf("](/", StringComparison.Ordinal);
+            if (at < 0) throw new PageFormatException(lines.Number, "expected an item link '### [Headline](/news/.../SLUG.md)'");
+            string? entryText = null;
+            if (layout == PageLayouts.B)
+            {
+                entryText = lines.Next("the item's text line");
+                lines.Expect("", "an empty line after the item's text");
+            }
+            entries.Add(new DayEntry(topic, line[5..at], line[(at + 2)..^1], entryText));
+        }
+        page = page with { Entries = entries, PreviousDay = previous };
+        ItemPageParser.EnsureRoundTrip(text, Render(page), "day page " + layout);
+        return page;
+    }
+}

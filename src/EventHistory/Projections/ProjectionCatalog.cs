@@ -1,0 +1,29 @@
+using EventHistory.EventStore;
+using EventHistory.EventStore.Daemon;
+using EventHistory.Infrastructure;
+
+namespace EventHistory.Projections;
+
+/// Every projection that can be rebuilt from the events, by name: the async ones the daemon
+/// keeps, and the inline news_items (eh_items, eh_item_revisions, eh_item_paths).
+public sealed class ProjectionCatalog(
+    IEnumerable<IAsyncProjection> asyncProjections, NewsItemProjection newsItems,
+    ProjectionRebuilder rebuilder, ShadowRebuild shadow)
+{
+    public const string NewsItems = "news_items";
+    public static readonly string[] NewsItemTables = ["eh_items", "eh_item_revisions", "eh_item_paths"];
+
+    public IReadOnlyList<IAsyncProjection> Async { get; } = [.. asyncProjections];
+
+    public IEnumerable<string> Names => [NewsItems, .. Async.Select(p => p.Name)];
+
+    public async Task<long> RebuildAsync(string name, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        if (name == NewsItems)
+            return await shadow.RebuildAsync(NewsItems, newsItems, NewsItemTables,
+                EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ProjectionCatalog).Assembly), progress, ct);
+        var projection = Async.FirstOrDefault(p => p.Name == name)
+            ?? throw new NotFoundException($"A projection named '{name}' (known: {string.Join(", ", Names)})");
+        return await rebuilder.RebuildAsync(projection, progress, ct);
+    }
+}

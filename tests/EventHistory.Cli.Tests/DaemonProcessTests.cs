@@ -1,0 +1,122 @@
+using EventHistory.EventStore;
+using EventHistory.Infrastructure;
+using EventHistory.Testing;
+
+namespace EventHistory.Cli.Tests;
+
+public sealed record Tick(int N);
+
+/// `eventhistory daemon` as real processes, killed with SIGKILL.
+public sealed class DaemonProcessTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private EventStore.EventStore _store = null!;
+
+    private const string Projected =
+        "select coalesce(string_agg(format('%s %s %s %s', stream_id, events, last_version, out_of_order), E'\\n' order by stream_id), '') from eh_stream_event_counts";
+    private const string Committed =
+        "select coalesce(string_agg(format('%s %s %s %s', stream_id, n, v, 0), E'\\n' order by stream_id), '') from (select stream_id, count(*) n, max(version) v from mt_events group by stream_id) c";
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
+        _store = new EventStore.EventStore(_db.DataSource, new EventTypes().Register<Tick>(), []);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task AppendAsync(int streams, int perStream)
+    {
+        for (var s = 0; s < streams; s++)
+            await _store.AppendAsync(Guid.NewGuid(), "tick", 0, [.. Enumerable.Range(1, perStream).Select(n => (object)new Tick(n))], new EventMetadata("test"));
+    }
+
+    private async Task<string> TextAsync(string sql)
+    {
+        await using var cmd = _db.DataSource.CreateCommand(sql);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task<string?> LockHolderAsync()
+    {
+        await using var cmd = _db.DataSource.CreateCommand(
+            $"""
+            select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where l.locktype = 'advisory' and l.granted and l.classid = 1162346497 and l.objsubid = 2
+              and l.objid::bigint = hashtext('{_db.Schema}')::bigint & 4294967295
+            """);
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+
+    private async Task UntilAsync(Func<Task<bool>> condition, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not become true in time.");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task CaughtUpAsync() =>
+        await UntilAsync(async () => await _db.ScalarAsync("select count(*) from mt_events") ==
+            await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts")
+            && await _db.ScalarAsync("select count(*) from mt_event_progression where name = 'item_search' and last_seq_id = (select max(seq_id) from mt_events)") == 1);
+
+    [Fact]
+    public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
+    {
+        await AppendAsync(20, 60);
+        var total = await _db.ScalarAsync("select count(*) from mt_events");
+
+        var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 15);
+        await UntilAsync(() => _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts").ContinueWith(t => t.Result > 0));
+        CliProcess.KillHard(first);
+        var counted = await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts");
+        Assert.InRange(counted, 1, total - 1);
+        // What committed is a whole number of batches, and the position says exactly where they end.
+        Assert.Equal(counted, await _db.ScalarAsync(
+            "select count(*) from mt_events e, mt_event_progression p where p.name = 'stream_event_counts' and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)"));
+
+        var second = CliProcess.StartDaemon(_db.ConnectionString, "daemon-restarted", batch: 15);
+        try { await CaughtUpAsync(); }
+        finally { CliProcess.KillHard(second); }
+        var afterRestart = await TextAsync(Projected);
+        Assert.Equal(await TextAsync(Committed), afterRestart);
+
+        // A run never killed: replay everything from scratch, with the CLI's rebuild.
+        var (code, output, error) = await CliProcess.RunAsync(_db.ConnectionString, null, "rebuild", "stream_event_counts");
+        Assert.Equal(0, code);
+        Assert.Contains($"rebuilt stream_event_counts from {total} events", output);
+        Assert.Contains("100%", error);
+        Assert.Equal(afterRestart, await TextAsync(Projected));
+    }
+
+    [Fact]
+    public async Task of_two_daemon_processes_one_works_and_the_other_takes_over_when_it_is_killed()
+    {
+        var a = CliProcess.StartDaemon(_db.ConnectionString, "daemon-a", batch: 50);
+        await UntilAsync(async () => await LockHolderAsync() == "daemon-a");
+        var b = CliProcess.StartDaemon(_db.ConnectionString, "daemon-b", batch: 50);
+        try
+        {
+            await AppendAsync(5, 40);
+            await CaughtUpAsync();
+            Assert.Equal("daemon-a", await LockHolderAsync());
+            Assert.Equal(1L, await _db.ScalarAsync(
+                $"select count(*) from pg_locks l where l.locktype = 'advisory' and l.classid = 1162346497 and l.objid::bigint = hashtext('{_db.Schema}')::bigint & 4294967295 and l.granted"));
+
+            CliProcess.KillHard(a);
+            await UntilAsync(async () => await LockHolderAsync() == "daemon-b");
+            await AppendAsync(5, 40);
+            await CaughtUpAsync();
+            Assert.Equal(await TextAsync(Committed), await TextAsync(Projected));
+        }
+        finally
+        {
+            CliProcess.KillHard(a);
+            CliProcess.KillHard(b);
+        }
+    }
+}

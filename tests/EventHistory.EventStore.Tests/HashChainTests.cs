@@ -1,0 +1,84 @@
+namespace EventHistory.EventStore.Tests;
+
+public sealed class HashChainTests : StoreTestBase
+{
+    private readonly Guid _stream = Guid.NewGuid();
+    private readonly Guid _other = Guid.NewGuid();
+
+    private async Task AppendFiveAsync()
+    {
+        await Store.AppendAsync(_stream, "note", 0, [new Noted("one"), new Noted("two")], By("ann"));
+        await Store.AppendAsync(_stream, "note", 2, [new Noted("three"), new Noted("four"), new Noted("five")], By("bob"));
+        await Store.AppendAsync(_other, "note", 0, [new Noted("other")], By("ann"));
+    }
+
+    private async Task<ChainBreak> SingleBreakAsync()
+    {
+        var report = await Store.VerifyAsync();
+        Assert.False(report.Intact);
+        var only = Assert.Single(report.Breaks);
+        Assert.Equal(_stream, only.StreamId);
+        return only;
+    }
+
+    [Fact]
+    public async Task untouched_history_verifies_every_event_in_every_stream()
+    {
+        await AppendFiveAsync();
+        var report = await Store.VerifyAsync();
+        Assert.True(report.Intact);
+        Assert.Equal((6L, 2L), (report.Events, report.Streams));
+        Assert.Equal((5L, 1L), ((await Store.VerifyAsync(_stream)).Events, (await Store.VerifyAsync(_stream)).Streams));
+    }
+
+    [Fact]
+    public async Task one_changed_byte_of_event_data_is_reported_at_that_event()
+    {
+        await AppendFiveAsync();
+        await Db.ExecuteAsync($"update mt_events set data = '{{\"text\": \"threE\"}}' where stream_id = '{_stream}' and version = 3");
+        var found = await SingleBreakAsync();
+        Assert.Equal((3L, "data"), (found.Version, found.Kind));
+        Assert.Equal(await Db.ScalarAsync($"select seq_id from mt_events where stream_id = '{_stream}' and version = 3"), found.Sequence);
+    }
+
+    [Fact]
+    public async Task a_deleted_event_is_reported_as_the_missing_version()
+    {
+        await AppendFiveAsync();
+        await Db.ExecuteAsync($"delete from mt_events where stream_id = '{_stream}' and version = 3");
+        var found = await SingleBreakAsync();
+        Assert.Equal((3L, "missing"), (found.Version, found.Kind));
+    }
+
+    [Fact]
+    public async Task a_deleted_last_event_is_reported_against_the_stream_head()
+    {
+        await AppendFiveAsync();
+        await Db.ExecuteAsync($"delete from mt_events where stream_id = '{_stream}' and version = 5");
+        var found = await SingleBreakAsync();
+        Assert.Equal((5L, "head"), (found.Version, found.Kind));
+    }
+
+    [Fact]
+    public async Task two_swapped_versions_are_reported_at_the_first_of_them()
+    {
+        await AppendFiveAsync();
+        await Db.ExecuteAsync(
+            $"""
+            update mt_events set version = -1 where stream_id = '{_stream}' and version = 2;
+            update mt_events set version = 2 where stream_id = '{_stream}' and version = 3;
+            update mt_events set version = 3 where stream_id = '{_stream}' and version = -1;
+            """);
+        var found = await SingleBreakAsync();
+        Assert.Equal((2L, "order"), (found.Version, found.Kind));
+    }
+
+    [Fact]
+    public async Task a_changed_user_name_or_timestamp_breaks_the_hash_too()
+    {
+        await AppendFiveAsync();
+        await Db.ExecuteAsync($"update mt_events set timestamp = timestamp - interval '1 day' where stream_id = '{_stream}' and version = 4");
+        var found = await SingleBreakAsync();
+        Assert.Equal((4L, "data"), (found.Version, found.Kind));
+    }
+}

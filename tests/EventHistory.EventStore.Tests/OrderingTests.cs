@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace EventHistory.EventStore.Tests;
+
+public sealed class OrderingTests : StoreTestBase
+{
+    [Fact]
+    public async Task an_append_whose_transaction_id_is_older_than_its_predecessors_is_still_read_after_it()
+    {
+        var id = Guid.NewGuid();
+        await Store.AppendAsync(id, "note", 0, [new Noted("v1")], By("ann"));
+        // Claiming a command id gives the append's transaction its id; the trigger then stalls it,
+        // so another writer can take a newer transaction id and append version 2 first.
+        await Db.ExecuteAsync(
+            """
+            create function stall_claim() returns trigger language plpgsql as $$
+            begin if new.command_id = 'cmd-late' and new.first_version = 0 then perform pg_sleep(1.5); end if; return new; end $$;
+            create trigger stall_claim after insert on eh_command_log for each row execute function stall_claim();
+            """);
+        var late = Task.Run(() => Store.AppendAsync(id, "note", 2, [new Noted("v3")], By("bob", "cmd-late")));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await Db.ScalarAsync("select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like 'insert into eh_command_log%'") == 0
+               && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        await using (var conn = await Db.DataSource.OpenConnectionAsync())
+        await using (var cmd = new NpgsqlCommand(
+            """
+            insert into mt_events (seq_id, id, stream_id, version, data, type, prev_hash, hash)
+            select nextval('mt_events_sequence'), gen_random_uuid(), @s, 2, '{"text":"v2"}', 'noted', e.hash,
+                   mt_event_hash(e.hash, @s, 2, 'noted', '{"text":"v2"}', now(), null)
+            from mt_events e where e.stream_id = @s and e.version = 1;
+            update mt_streams set version = 2 where id = @s;
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("s", id);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await late;
+
+        var all = new List<GlobalEvent>();
+        for (var tries = 0; tries < 200 && all.Count < 3; tries++)
+        {
+            all = [.. await Store.ReadAllAsync(GlobalPosition.Start, 100)];
+            if (all.Count < 3) await Task.Delay(50);
+        }
+        Assert.Equal([1L, 2L, 3L], all.Select(e => e.Event.Version));
+    }
+}

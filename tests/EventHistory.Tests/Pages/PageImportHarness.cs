@@ -1,0 +1,83 @@
+using EventHistory.Infrastructure;
+using EventHistory.Pages;
+using EventHistory.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventHistory.Tests.Pages;
+
+/// Imports corpus files straight through the importer (as the editor "importer") into a test schema.
+public sealed class PageImportHarness : IAsyncDisposable
+{
+    public TestDatabase Db { get; }
+    private readonly ServiceProvider _services;
+
+    private PageImportHarness(TestDatabase db)
+    {
+        Db = db;
+        _services = new ServiceCollection().AddEventHistory(db.DataSource).BuildServiceProvider();
+    }
+
+    public static async Task<PageImportHarness> CreateAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await ServiceRegistration.EnsureSchemaAsync(db.DataSource);
+        return new PageImportHarness(db);
+    }
+
+    /// English snapshots are taken as of their commits: the en-versions page is older than the en one.
+    public static DateTimeOffset? SnapshotTime(string file) =>
+        file.Contains("/en-versions/") ? new DateTimeOffset(2017, 6, 1, 0, 0, 0, TimeSpan.Zero)
+        : file.Contains("/en/") ? new DateTimeOffset(2018, 12, 31, 0, 0, 0, TimeSpan.Zero)
+        : null;
+
+    public static List<(string File, string Path)> CorpusFiles() => PageFormatTests.CorpusPages().ToList();
+
+    public async Task<ImportOutcome> ImportAsync(string file, string path, DateTimeOffset? at)
+    {
+        using var scope = _services.CreateScope();
+        var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
+        editor.Editor = "importer";
+        var importer = new PageImporter(scope.ServiceProvider.GetRequiredService<EventStore.EventStore>(), editor);
+        return await importer.ImportAsync(path, await File.ReadAllTextAsync(file), at, default);
+    }
+
+    public async Task<List<ImportOutcome>> ImportAllAsync(IEnumerable<(string File, string Path)> files)
+    {
+        var outcomes = new List<ImportOutcome>();
+        foreach (var (file, path) in files) outcomes.Add(await ImportAsync(file, path, SnapshotTime(file)));
+        return outcomes;
+    }
+
+    public Task<List<ExportedPage>> ExportAsync(DateTimeOffset? asOf = null) =>
+        new PageExporter(_services.GetRequiredService<EventStore.EventStore>()).ExportAsync(asOf, default);
+
+    /// The corpus file each exported path must equal: en/ and zh/ hold the newest snapshot of every path.
+    public static Dictionary<string, string> Expected() =>
+        CorpusFiles().Where(f => !f.File.Contains("/en-versions/")).ToDictionary(f => f.Path, f => f.File);
+
+    /// Fails naming the first file and line that differ.
+    public static void AssertExportMatches(IReadOnlyList<ExportedPage> exported, Dictionary<string, string> expected)
+    {
+        var byPath = exported.ToDictionary(p => p.Path, p => p.Text);
+        foreach (var (path, file) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!byPath.TryGetValue(path, out var text)) Assert.Fail($"{file}: not exported");
+            var want = File.ReadAllBytes(file);
+            var got = new System.Text.UTF8Encoding(false).GetBytes(text);
+            if (want.AsSpan().SequenceEqual(got)) continue;
+            var a = System.Text.Encoding.UTF8.GetString(want).Split('\n');
+            var b = text.Split('\n');
+            var line = 0;
+            while (line < a.Length && line < b.Length && a[line] == b[line]) line++;
+            Assert.Fail($"{file}: line {line + 1} differs:\n  file:   {(line < a.Length ? a[line] : "(end)")}\n  export: {(line < b.Length ? b[line] : "(end)")}");
+        }
+        var extra = byPath.Keys.Except(expected.Keys).ToList();
+        Assert.True(extra.Count == 0, $"exported pages that were never imported: {string.Join(", ", extra.Take(5))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}

@@ -1,0 +1,113 @@
+using EventHistory.EventStore.Daemon;
+using EventHistory.Infrastructure;
+using EventHistory.NewsItems;
+using EventHistory.Projections;
+using EventHistory.Testing;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventHistory.Tests;
+
+/// The inline news_items projection (eh_items, eh_item_revisions, eh_item_paths) rebuilt from the events.
+public sealed class RebuildNewsItemsTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private ServiceProvider _services = null!;
+
+    private const string Tables =
+        """
+        select (select string_agg(t::text, E'\n' order by t.id) from eh_items t) || E'\n--\n' ||
+               (select string_agg(t::text, E'\n' order by t.item_id, t.revision) from eh_item_revisions t) || E'\n--\n' ||
+               (select string_agg(t::text, E'\n' order by t.path) from eh_item_paths t)
+        """;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
+        _services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private IMediator As(string editor)
+    {
+        var scope = _services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<EditorContext>().Editor = editor;
+        return scope.ServiceProvider.GetRequiredService<IMediator>();
+    }
+
+    private async Task<List<Guid>> WriteHistoryAsync(int items, int revisions)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < items; i++)
+        {
+            var id = (await As("ann").Send(new CreateNewsItem.Command(new DateOnly(2018, 1, 10 + i % 5), $"Item {i} first ", $"Summary {i}.", []))).ItemId;
+            for (var r = 2; r <= revisions; r++) await As(r % 2 == 0 ? "bob" : "cy").Send(new ReviseHeadline.Command(id, $"Item {i} revision {r} ", $"reason {r}"));
+            ids.Add(id);
+        }
+        return ids;
+    }
+
+    private async Task<string> TablesAsync()
+    {
+        await using var cmd = _db.DataSource.CreateCommand(Tables);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task the_rebuilt_tables_equal_the_ones_written_inline()
+    {
+        await WriteHistoryAsync(12, 4);
+        var original = await TablesAsync();
+        var reports = new List<RebuildProgress>();
+
+        var result = await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems, new Collect(reports)));
+
+        Assert.Equal(48, result.Events);
+        Assert.Equal(original, await TablesAsync());
+        Assert.Equal(48, reports[^1].Done);
+        Assert.Equal(0L, await _db.ScalarAsync($"select count(*) from information_schema.schemata where schema_name = '{_db.Schema}_rebuild'"));
+        // Reads and writes go on against the swapped-in tables.
+        var item = await As("x").Send(new FindNewsItemByPath.Query("/news/2018/01/10/item-0-first.md"));
+        await As("dee").Send(new ReviseHeadline.Command(item, "Item 0 after the rebuild ", null, 4));
+        Assert.Equal(5, (await As("x").Send(new GetNewsItem.Query(item))).Revision);
+    }
+
+    [Fact]
+    public async Task writers_are_not_blocked_during_a_rebuild_and_none_of_their_edits_is_lost()
+    {
+        var ids = await WriteHistoryAsync(30, 3);
+        using var stop = new CancellationTokenSource();
+        var edits = 0;
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await As("eve").Send(new ReviseHeadline.Command(ids[i % ids.Count], $"Edit during the rebuild {i} ", null));
+                edits++;
+            }
+        });
+        await Task.Delay(200);
+        await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await writer;
+
+        Assert.True(edits > 0);
+        Assert.Equal(await _db.ScalarAsync("select count(*) from mt_events"), await _db.ScalarAsync("select count(*) from eh_item_revisions"));
+        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from eh_items i join mt_streams s on s.id = i.id where i.revision <> s.version"));
+        var inline = await TablesAsync();
+        await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
+        Assert.Equal(inline, await TablesAsync());
+    }
+
+    private sealed class Collect(List<RebuildProgress> into) : IProgress<RebuildProgress>
+    {
+        public void Report(RebuildProgress value) => into.Add(value);
+    }
+}
