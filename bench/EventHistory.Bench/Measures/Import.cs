@@ -113,9 +113,22 @@ public static partial class Import
         foreach (var table in tables)
             await target.ExecuteAsync($"create table if not exists {target.Name}.{table} (like {source.Name}.{table} including all)");
         tables = [.. tables.OrderBy(t => t == "mt_streams" ? 0 : t == "mt_events" ? 1 : 2).ThenBy(t => t)];
+        // Generated columns (a search document, say) are computed by the server on both sides.
+        var columns = new Dictionary<string, string>();
+        foreach (var table in tables)
+        {
+            await using var cmd = source.Db.CreateCommand(
+                """
+                select string_agg(quote_ident(column_name), ', ' order by ordinal_position) from information_schema.columns
+                where table_schema = @s and table_name = @t and is_generated = 'NEVER'
+                """);
+            cmd.Parameters.AddWithValue("s", source.Name);
+            cmd.Parameters.AddWithValue("t", table);
+            columns[table] = (string)(await cmd.ExecuteScalarAsync())!;
+        }
         await source.SettleAsync();
         var clock = Stopwatch.StartNew();
-        await target.ExecuteAsync("begin; " + string.Join(" ", tables.Select(t => $"insert into {target.Name}.{t} select * from {source.Name}.{t};")) + " commit;");
+        await target.ExecuteAsync("begin; " + string.Join(" ", tables.Select(t => $"insert into {target.Name}.{t} ({columns[t]}) select {columns[t]} from {source.Name}.{t};")) + " commit;");
         var seconds = clock.Elapsed.TotalSeconds;
         return (await target.ScalarAsync("select count(*) from mt_events"), seconds);
     }

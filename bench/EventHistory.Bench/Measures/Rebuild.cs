@@ -36,6 +36,7 @@ public static class Rebuild
         // its committed progress counted, so the rate is measured even when the whole would not fit.
         double seconds = 0, wholeSeconds = 0;
         var unfinished = new List<string>();
+        var each = new List<string>();
         var cpu0 = Cpu.Read();
         foreach (var projection in names)
         {
@@ -44,6 +45,7 @@ public static class Rebuild
             var exit = await tool.WaitOrStopAsync(TimeSpan.FromSeconds(o.RebuildSeconds / names.Count));
             var took = clock.Elapsed.TotalSeconds;
             seconds += took;
+            each.Add($"{projection} {took:F1} s");
             if (exit is null)
             {
                 unfinished.Add(projection);
@@ -61,7 +63,7 @@ public static class Rebuild
         [
             new Measure(name, ours, scanned / scanSeconds, "events/s", ">= 0.5",
                 $"ours: {string.Join(" + ", names)} rebuilt one after the other by `eventhistory rebuild`, {wholeSeconds:F1} s for all {events:N0} events " +
-                $"({seconds:F1} s measured, process start-up included), machine CPU {busy:P0} busy; baseline: {scanned:N0} rows read in (tx_id, seq_id) order in {scanSeconds:F1} s.{partial}"),
+                $"({string.Join(", ", each)} measured, process start-up included), machine CPU {busy:P0} busy; baseline: {scanned:N0} rows read in (tx_id, seq_id) order in {scanSeconds:F1} s.{partial}"),
         ];
     }
 
