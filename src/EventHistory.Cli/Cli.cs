@@ -45,7 +45,19 @@ public static class Cli
         holder of the API key in EVENTHISTORY_KEY.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string? connectionString = null)
+    /// The role a command needs, as the API's policies would ask; commands not listed only read.
+    /// `keys` needs none: it is how the first admin key is made, by whoever reaches the database.
+    private static Role? RoleNeeded(string command) => command switch
+    {
+        "retract" or "restore" or "archive" or "rebuild" => Role.Admin,
+        "create" or "revise" or "import" or "capture" => Role.Editor,
+        _ when EditCommands.Names.Contains(command) => Role.Editor,
+        _ => null,
+    };
+
+    /// <paramref name="apiKey"/> defaults to EVENTHISTORY_KEY; tests pass it, since the environment is process-wide.
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, string? connectionString = null, string? apiKey = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -67,7 +79,14 @@ public static class Cli
             await using var scope = services.CreateAsyncScope();
             var keys = scope.ServiceProvider.GetRequiredService<ApiKeys>();
             var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
-            editor.Editor = (await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY")))?.Name;
+            var caller = await keys.AuthenticateAsync(apiKey ?? Environment.GetEnvironmentVariable("EVENTHISTORY_KEY"));
+            if (RoleNeeded(args[0]) is { } needed && (caller is null || caller.Role < needed))
+            {
+                error.WriteLine($"eventhistory: {args[0]} writes history: set EVENTHISTORY_KEY to the API key of an {needed.ToString().ToLowerInvariant()}"
+                    + (caller is null ? "." : $" (the key of '{caller.Name}' is a {caller.Role.ToString().ToLowerInvariant()}'s)."));
+                return 1;
+            }
+            editor.Editor = caller?.Name;
             editor.CorrelationId = Guid.NewGuid().ToString();
             var context = new CommandContext(scope.ServiceProvider.GetRequiredService<IMediator>(), arguments, output, error);
             return args[0] switch
@@ -77,12 +96,12 @@ public static class Cli
                 "keys" => await KeysCommand.RunAsync(context, keys),
                 "diff" => await DiffCommand.RunAsync(context),
                 "audit" => await AuditCommand.RunAsync(context),
-                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, keys),
+                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context),
                 "capture" => await CaptureCommand.RunAsync(context),
                 "source-texts" => await SourceTextsCommand.RunAsync(context),
                 "source-text" => await SourceTextCommand.RunAsync(context),
                 "source-diff" => await SourceDiffCommand.RunAsync(context),
-                "import" => await ImportCommand.RunAsync(context, keys),
+                "import" => await ImportCommand.RunAsync(context),
                 "export" => await ExportCommand.RunAsync(context),
                 "create" => await WriteCommands.CreateAsync(context, editor),
                 "revise" => await WriteCommands.ReviseAsync(context, editor),

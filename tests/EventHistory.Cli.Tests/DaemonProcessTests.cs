@@ -86,7 +86,8 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.Equal(await TextAsync(Committed), afterRestart);
 
         // A run never killed: replay everything from scratch, with the CLI's rebuild.
-        var (code, output, error) = await CliProcess.RunAsync(_db.ConnectionString, null, "rebuild", "stream_event_counts");
+        var admin = new Dictionary<string, string> { ["EVENTHISTORY_KEY"] = await new Access.ApiKeys(_db.DataSource).CreateAsync("cli-admin", Access.Role.Admin) };
+        var (code, output, error) = await CliProcess.RunAsync(_db.ConnectionString, admin, "rebuild", "stream_event_counts");
         Assert.Equal(0, code);
         Assert.Contains($"rebuilt stream_event_counts from {total} events", output);
         Assert.Contains("100%", error);

@@ -4,10 +4,10 @@ using EventHistory.Testing;
 
 namespace EventHistory.Cli.Tests;
 
-/// The one test class that sets EVENTHISTORY_KEY (it is process-wide), so it holds every import case.
 public sealed class ImportExportTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;
+    private string? _key;
     private readonly string _work = Path.Combine(Path.GetTempPath(), "eh-cli-" + Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()
@@ -15,7 +15,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         _db = await TestDatabase.CreateAsync();
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
         var keys = new ApiKeys(_db.DataSource);
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", await keys.CreateAsync("cli-editor", Role.Editor));
+        _key = await keys.CreateAsync("cli-editor", Role.Editor);
         Directory.CreateDirectory(_work);
     }
 
@@ -28,7 +28,6 @@ public sealed class ImportExportTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", null);
         Directory.Delete(_work, true);
         await _db.DisposeAsync();
     }
@@ -36,7 +35,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _key);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -84,17 +83,12 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task an_import_without_an_editor_key_is_refused_and_writes_nothing()
     {
-        var key = Environment.GetEnvironmentVariable("EVENTHISTORY_KEY");
-        try
-        {
-            Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", "ehk_not-a-key");
-            var before = await _db.ScalarAsync("select count(*) from mt_events");
-            var (code, _, error) = await RunAsync("import", Corpus.PathOf("en/news/1999"));
-            Assert.Equal(1, code);
-            Assert.Contains("EVENTHISTORY_KEY", error);
-            Assert.Equal(before, await _db.ScalarAsync("select count(*) from mt_events"));
-        }
-        finally { Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", key); }
+        _key = "ehk_not-a-key";
+        var before = await _db.ScalarAsync("select count(*) from mt_events");
+        var (code, _, error) = await RunAsync("import", Corpus.PathOf("en/news/1999"));
+        Assert.Equal(1, code);
+        Assert.Contains("EVENTHISTORY_KEY", error);
+        Assert.Equal(before, await _db.ScalarAsync("select count(*) from mt_events"));
     }
 
     [Fact]

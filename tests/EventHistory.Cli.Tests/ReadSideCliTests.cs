@@ -14,6 +14,7 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     private const string Third = "Putin expels 755 U.S. diplomats. ";
     private TestDatabase _db = null!;
     private Guid _id;
+    private string? _key;
 
     public async Task InitializeAsync()
     {
@@ -35,7 +36,7 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _key);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -89,11 +90,10 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     {
         var noKey = await RunAsync("revise-summary", _id.ToString(), "New summary.");
         Assert.Equal(1, noKey.Code);
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", await new ApiKeys(_db.DataSource).CreateAsync("cli-reader", Role.Reader));
+        _key = await new ApiKeys(_db.DataSource).CreateAsync("cli-reader", Role.Reader);
         Assert.Equal(1, (await RunAsync("revise-summary", _id.ToString(), "New summary.")).Code);
 
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", await new ApiKeys(_db.DataSource).CreateAsync("cli-editor", Role.Editor));
-        try
+        _key = await new ApiKeys(_db.DataSource).CreateAsync("cli-editor", Role.Editor);
         {
             var (code, output, _) = await RunAsync("revise-summary", _id.ToString(), "New summary.", "--reason", "clearer", "--if-match", "3");
             Assert.Equal(0, code);
@@ -101,14 +101,10 @@ public sealed class ReadSideCliTests : IAsyncLifetime
             Assert.Equal(1, (await RunAsync("topic", _id.ToString(), "Diplomacy", "--if-match", "3")).Code);
             var (retractCode, _, retractError) = await RunAsync("retract", _id.ToString(), "--reason", "false");
             Assert.Equal(1, retractCode);
-            Assert.Contains("needs the key of an admin", retractError);
+            Assert.Contains("API key of an admin", retractError);
             var (_, history, _) = await RunAsync("history", _id.ToString());
             Assert.Contains("cli-editor", history);
             Assert.Contains("why: clearer", history);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", null);
         }
     }
 }

@@ -8,11 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EventHistory.Cli.Tests;
 
-/// The commands read EVENTHISTORY_KEY from the process environment, so these tests run alone.
-[CollectionDefinition(nameof(UsesTheKeyVariable), DisableParallelization = true)]
-public sealed class UsesTheKeyVariable;
-
-[Collection(nameof(UsesTheKeyVariable))]
 public sealed class SourceTextCommandsTests : IAsyncLifetime
 {
     private const string HaaretzUrl = "http://www.haaretz.com/us-news/1.762145";
@@ -43,9 +38,8 @@ public sealed class SourceTextCommandsTests : IAsyncLifetime
 
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", _key);
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _key);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -143,9 +137,8 @@ public sealed class SourceTextCommandsTests : IAsyncLifetime
         Assert.Equal(2, (await RunAsync("capture", id, "1")).Code);
 
         var anonymousError = new StringWriter();
-        Environment.SetEnvironmentVariable("EVENTHISTORY_KEY", null);
-        Assert.Equal(1, await Cli.RunAsync(["capture", id, "1", original], new StringWriter(), anonymousError, _db.ConnectionString));
-        Assert.Contains("authenticated editor", anonymousError.ToString());
+        Assert.Equal(1, await Cli.RunAsync(["capture", id, "1", original], new StringWriter(), anonymousError, _db.ConnectionString, "ehk_none"));
+        Assert.Contains("EVENTHISTORY_KEY", anonymousError.ToString());
 
         Assert.Equal(events, await EventCountAsync());
     }

@@ -22,14 +22,17 @@ public sealed class StoreCommandTests : IAsyncLifetime
         await mediator.Send(new CreateNewsItem.Command(new DateOnly(2018, 1, 14), "Oil tanker Sanchi sinks in the East China Sea ",
             "The tanker burned for a week after a collision.", []));
         await mediator.Send(new CreateNewsItem.Command(new DateOnly(2018, 1, 15), "Floods in Peru ", "Rivers burst their banks.", []));
+        _adminKey = await scope.ServiceProvider.GetRequiredService<Access.ApiKeys>().CreateAsync("cli-admin", Access.Role.Admin);
     }
+
+    private string _adminKey = null!;
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _adminKey);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -17,7 +17,10 @@ public sealed class WriteCommandTests : IAsyncLifetime
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
         await using var services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
         _asEditor = new() { ["EVENTHISTORY_KEY"] = await services.GetRequiredService<ApiKeys>().CreateAsync("cli-editor", Role.Editor) };
+        _adminKey = await services.GetRequiredService<ApiKeys>().CreateAsync("cli-admin", Role.Admin);
     }
+
+    private string _adminKey = null!;
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -26,7 +29,7 @@ public sealed class WriteCommandTests : IAsyncLifetime
     private async Task<(int Code, string Out, string Err)> InProcessAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString);
+        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _adminKey);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -70,7 +73,7 @@ public sealed class WriteCommandTests : IAsyncLifetime
 
         var (code, _, error) = await CliProcess.RunAsync(_db.ConnectionString, null, "revise", id, "--headline", "Three ");
         Assert.Equal(1, code);
-        Assert.Contains("authenticated editor", error);
+        Assert.Contains("EVENTHISTORY_KEY", error);
         Assert.Equal(3L, await _db.ScalarAsync("select count(*) from mt_events"));
     }
 

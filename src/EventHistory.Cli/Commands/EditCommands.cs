@@ -1,4 +1,3 @@
-using EventHistory.Access;
 using EventHistory.NewsItems;
 using MediatR;
 
@@ -19,16 +18,9 @@ public static class EditCommands
     public static readonly IReadOnlySet<string> Names = new HashSet<string>
         { "revise-headline", "revise-summary", "topic", "add-source", "remove-source", "link", "unlink", "revert", "retract", "restore" };
 
-    /// Retract and restore need an admin key, the other edits an editor's: the same rule as the API's.
-    public static async Task<int> RunAsync(string name, CommandContext c, ApiKeys keys)
+    /// Cli checks the caller's role first: retract and restore need an admin, the other edits an editor.
+    public static async Task<int> RunAsync(string name, CommandContext c)
     {
-        var needed = name is "retract" or "restore" ? Role.Admin : Role.Editor;
-        var holder = await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY"));
-        if (holder is null || holder.Role < needed)
-        {
-            c.Error.WriteLine($"eventhistory: {name} needs the key of an {needed.ToString().ToLowerInvariant()} in EVENTHISTORY_KEY.");
-            return 1;
-        }
         var a = c.Args;
         var id = await ItemReference.ResolveAsync(c.Mediator, a.Required(0, "ITEM"));
         var reason = a.Option("reason");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EventHistory.Access;
 using EventHistory.Pages;
 using FluentValidation;
 
@@ -9,16 +8,10 @@ namespace EventHistory.Cli.Commands;
 /// A rejected page writes nothing and the import goes on; the exit code is 1 if any was rejected.
 public static class ImportCommand
 {
-    public static async Task<int> RunAsync(CommandContext c, ApiKeys keys)
+    public static async Task<int> RunAsync(CommandContext c)
     {
         var target = c.Args.Required(0, "FILE or DIR");
         var at = ParseTime(c.Args.Option("at"), "at");
-        var holder = await keys.AuthenticateAsync(Environment.GetEnvironmentVariable("EVENTHISTORY_KEY"));
-        if (holder is null || holder.Role < Role.Editor)
-        {
-            c.Error.WriteLine("eventhistory: importing writes history: set EVENTHISTORY_KEY to an editor's or admin's API key.");
-            return 1;
-        }
         var files = Directory.Exists(target)
             ? Directory.EnumerateFiles(target, "*.md", SearchOption.AllDirectories)
                 .Where(f => !Path.GetFileName(f).Equals("README.md", StringComparison.OrdinalIgnoreCase))

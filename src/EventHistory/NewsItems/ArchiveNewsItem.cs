@@ -1,3 +1,4 @@
+using FluentValidation;
 using EventHistory.Infrastructure;
 using MediatR;
 using Npgsql;
@@ -10,6 +11,11 @@ public static class ArchiveNewsItem
     public sealed record Command(Guid ItemId) : IRequest<Result>;
 
     public sealed record Result(Guid ItemId, bool Archived);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.ItemId).NotEmpty();
+    }
 
     public sealed class Handler(EventStore.EventStore store) : IRequestHandler<Command, Result>
     {

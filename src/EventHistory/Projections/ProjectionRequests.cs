@@ -1,3 +1,5 @@
+using EventHistory.Infrastructure;
+using FluentValidation;
 using EventHistory.EventStore.Daemon;
 using MediatR;
 using Npgsql;
@@ -25,6 +27,11 @@ public static class RebuildProjection
     public sealed record Command(string Name, IProgress<RebuildProgress>? Progress = null) : IRequest<Result>;
 
     public sealed record Result(string Name, long Events);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Name).NotEmpty().MaximumLength(Rules.MaxName).PlainText();
+    }
 
     public sealed class Handler(ProjectionCatalog catalog) : IRequestHandler<Command, Result>
     {
