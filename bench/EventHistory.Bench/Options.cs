@@ -7,7 +7,7 @@ namespace EventHistory.Bench;
 public sealed record Options(
     bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
     int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
-    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int RebuildEvents, double RebuildSeconds)
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -42,6 +42,7 @@ public sealed record Options(
             Reads: Int("reads", 3_000, 300),
             ImportEvents: Int("import-events", 1_000_000, 20_000),
             ImportSeconds: Num("import-seconds", 180, 60),
+            Importers: Int("importers", 4, 2),
             RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
             RebuildSeconds: Num("rebuild-seconds", 200, 60));
     }
