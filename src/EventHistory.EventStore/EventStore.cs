@@ -57,7 +57,19 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         if (metadata.CommandId is { } id) await RecordCommandAsync(conn, tx, id, streamId, expectedVersion + 1, last, ct);
         foreach (var projection in projections) await projection.ApplyAsync(conn, tx, stored, ct);
         await tx.CommitAsync(ct);
+        await NotifyAsync(conn, ct);
         return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
+    }
+
+    /// Wakes listeners (the projection daemon) after the commit, in a transaction of its own that
+    /// does not wait for the disk. A NOTIFY inside the append would serialize every appending
+    /// transaction's commit, disk flush included, on PostgreSQL's notify queue lock (no group
+    /// commit: one append per flush). A wake-up lost in a crash costs only a poll interval.
+    private static async Task NotifyAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select set_config('synchronous_commit', 'off', true), pg_notify('mt_events', current_schema())", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// The stream's version (0 when it does not exist) and whether this transaction's id is older
@@ -126,7 +138,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             cmd.Parameters.AddWithValue("user", NpgsqlDbType.Varchar, (object?)metadata.UserName ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
-        // The stream row moves, and listeners are told, in the same round trip: appends are bound by round trips.
+        // The stream row moves in the same round trip: appends are bound by round trips.
         var stream = new NpgsqlBatchCommand(
             """
             update mt_streams set version = @v, timestamp = now(),
@@ -136,7 +148,6 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         stream.Parameters.AddWithValue("id", streamId);
         stream.Parameters.AddWithValue("v", fromVersion + events.Count);
         batch.BatchCommands.Add(stream);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify('mt_events', current_schema())"));
 
         var stored = new List<StoredEvent>(events.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct);
