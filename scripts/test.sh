@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # scripts/test.sh [--stress] [-- DOTNET-TEST-ARGS]: runs every test in the solution against a
 # throwaway PostgreSQL on a free port, stops it, and exits with the tests' status.
-# --stress also runs the long tests; arguments after -- go to dotnet test (e.g. --filter X).
+# --stress runs the long tests at full size (CI does: CI=true implies it); arguments after --
+# go to dotnet test (e.g. --filter X).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/pg.sh"
 
 filter=()
+[ "${CI:-}" = "true" ] && export EVENTHISTORY_STRESS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --stress) export EVENTHISTORY_STRESS=1 ;;

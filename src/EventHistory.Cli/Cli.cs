@@ -129,6 +129,11 @@ public static class Cli
             error.WriteLine($"eventhistory: {e.Message}");
             return 1;
         }
+        catch (PostgresException e)
+        {
+            error.WriteLine($"eventhistory: the database refused the request: {e.MessageText} ({e.SqlState})");
+            return 1;
+        }
         catch (NpgsqlException e)
         {
             error.WriteLine($"eventhistory: cannot reach the database: {e.Message}");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using EventHistory.EventStore;
+using EventHistory.Infrastructure;
 using EventHistory.Pages;
 using FluentValidation;
 
@@ -28,12 +30,17 @@ public static class ImportCommand
             {
                 try
                 {
-                    var outcome = await c.Mediator.Send(new ImportPage.Command(path, await File.ReadAllTextAsync(file), at));
-                    tally.Count(outcome);
+                    var text = PageText.Decode(await File.ReadAllBytesAsync(file));
+                    tally.Count(await c.Mediator.Send(new ImportPage.Command(path, text, at)));
                 }
                 catch (ValidationException e)
                 {
                     tally.Reject(c.Error, file, string.Join("; ", e.Errors.Select(f => f.ErrorMessage)));
+                }
+                catch (Exception e) when (e is EditRejectedException or ConcurrencyException)
+                {
+                    // One page that contradicts what the store holds must not stop a directory import.
+                    tally.Reject(c.Error, file, e.Message);
                 }
             }
             progress.Step();

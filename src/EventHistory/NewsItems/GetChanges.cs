@@ -48,7 +48,7 @@ public static class GetChanges
     private const string Select =
         """
         select e.tx_id::text::bigint, e.seq_id, e.id, e.stream_id, e.version, e.type, r.headline, e.user_name,
-               r.edited_at, e.timestamp, r.reason, e.correlation_id
+               (e.data->>'editedAt')::timestamptz, e.timestamp, r.reason, e.correlation_id
         from mt_events e
         join eh_item_revisions r on r.item_id = e.stream_id and r.revision = e.version
         """;

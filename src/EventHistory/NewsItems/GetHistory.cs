@@ -4,7 +4,9 @@ using Npgsql;
 
 namespace EventHistory.NewsItems;
 
-/// The item's changes in the site's terms: the first version, each update, the current version.
+/// The item's changes in the site's terms: the first version, each update, the current version,
+/// and the facts about earlier versions that imports found later. Each entry shows its event's own
+/// edit time (a revision's edit clock never goes back; see NewsItem.EditClock).
 public static class GetHistory
 {
     public sealed record Query(Guid ItemId) : IRequest<IReadOnlyList<Entry>>;
@@ -19,9 +21,11 @@ public static class GetHistory
         {
             await using var cmd = db.CreateCommand(
                 """
-                select revision, event_type, headline, edited_at, recorded_at, editor, reason,
-                       revision = max(revision) over () as is_current
-                from eh_item_revisions where item_id = @id order by revision
+                select r.revision, r.event_type, r.headline, (e.data->>'editedAt')::timestamptz, r.recorded_at, r.editor, r.reason,
+                       r.revision = max(r.revision) filter (where r.event_type not in ('earlier_page_found', 'earlier_version_found')) over ()
+                from eh_item_revisions r
+                join mt_events e on e.stream_id = r.item_id and e.version = r.revision
+                where r.item_id = @id order by r.revision
                 """);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -29,8 +33,10 @@ public static class GetHistory
             while (await r.ReadAsync(ct))
             {
                 var revision = r.GetInt64(0);
-                var kind = r.GetBoolean(7) ? "Current version" : revision == 1 ? "First version" : "Update";
-                entries.Add(new Entry(revision, kind, r.GetString(1), r.GetString(2),
+                var type = r.GetString(1);
+                var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found"
+                    : r.GetBoolean(7) ? "Current version" : revision == 1 ? "First version" : "Update";
+                entries.Add(new Entry(revision, kind, type, r.GetString(2),
                     r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateTimeOffset>(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
             }

@@ -52,7 +52,16 @@ public sealed partial record NewsItem(
         PagePublished p => FromPage(p.Page),
         EarlierPageFound or EarlierVersionFound => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
-    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = e.EditedAt });
+    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = EditClock(e) });
+
+    /// The edit clock of a revision never goes back: a fact about the past learned later (an old
+    /// page found, a capture dated earlier) changes nothing that was in force then, so as-of reads
+    /// by edit time must keep showing what they showed. The event keeps its own time.
+    private DateTimeOffset EditClock(INewsItemEvent e) =>
+        e is NewsItemCreated || e.EditedAt > EditedAt ? e.EditedAt : EditedAt;
+
+    /// Events that record history learned later; they leave the current version as it was.
+    public static bool IsAboutThePast(string eventType) => eventType is "earlier_page_found" or "earlier_version_found";
 
     public static NewsItem Fold(IEnumerable<INewsItemEvent> events)
     {

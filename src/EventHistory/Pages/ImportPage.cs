@@ -19,6 +19,12 @@ public static class ImportPage
             RuleFor(c => c.Path).NotEmpty().MaximumLength(Rules.MaxUrl)
                 .Must(p => PagePaths.Split(p) is not null).WithMessage("'Path' must be a page path /news/YYYY/MM/D/SLUG.md or /zh/news/....");
             RuleFor(c => c.Text).NotEmpty().MaximumLength(MaxPageLength);
+            // PostgreSQL cannot store U+0000 in text or jsonb; no real page has one.
+            RuleFor(c => c.Text).Custom((text, context) =>
+            {
+                var at = text?.IndexOf('\0') ?? -1;
+                if (at >= 0) context.AddFailure("Text", $"line {1 + text!.AsSpan(0, at).Count('\n')}: a NUL character");
+            });
         }
     }
 
