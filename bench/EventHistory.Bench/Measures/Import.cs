@@ -37,7 +37,7 @@ public static partial class Import
                 var perCopy = copies == 0 ? 0 : Math.Max(1, events / copies);
                 var processes = round == 0 ? 1 : o.Importers;
                 var wanted = perCopy == 0 ? 1 : (o.ImportEvents - events + perCopy - 1) / perCopy;
-                var perProcess = round == 0 ? 1 : (int)Math.Clamp(wanted / processes, 1, o.Quick ? 1 : 4);
+                var perProcess = round == 0 ? 1 : (int)Math.Clamp(wanted / processes, 1, o.Quick ? 1 : 2);
                 var dirs = new List<string>();
                 for (var p = 0; p < processes; p++)
                 {
