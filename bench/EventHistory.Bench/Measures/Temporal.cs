@@ -72,8 +72,8 @@ public static class Temporal
         [
             new Measure($"5w edits vs system-versioned table, {o.Writers} writers", ourWrites.PerSecond, theirWrites.PerSecond, "edits/s", ">= 1.0",
                 $"ours: {ourWrites.Describe()}; theirs: {theirWrites.Describe()}. Ours writes 5 rows per edit (event, stream, " +
-                "current item, revision, path) in 5 round trips (state read; lock; events and stream; projection's state read; projection rows) " +
-                "plus commit; theirs 2 rows (update + history row by trigger) in 1."),
+                "current item, revision, path) in 7 round trips (state read; lock and order check; event and stream; projection's state read; " +
+                "projection rows; commit; wake-up); theirs 2 rows (update + history row by trigger) in 1."),
             new Measure("5r as-of read vs system-versioned table, median", ourReads.MedianMicros, theirReads.MedianMicros, "µs", "<= 1.0",
                 $"{ourReads.Samples:N0} reads each, alternating, of a random item as of the time one of its revisions was recorded. " +
                 "Ours: the GetItemAsOf query (store clock) through MediatR, one probe of eh_item_revisions (item_id, recorded_at); " +
