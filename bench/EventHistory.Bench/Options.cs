@@ -25,9 +25,9 @@ public sealed record Options(
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVENTHISTORY_DB")
             ?? throw new InvalidOperationException("Set EVENTHISTORY_DB (scripts/bench.sh starts a PostgreSQL and does)."));
         // Every side (ours, the raw SQL, the relational alternative, the service and the CLI it
-        // starts) connects with the same string; statements prepared once per connection spare
-        // the server a parse and plan per call, for all of them alike.
-        if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 64;
+        // starts) connects with the same string. Automatic preparation stays off unless asked for
+        // (BENCH_AUTO_PREPARE=64): a generic plan made while a table is still empty can scan it.
+        if (Environment.GetEnvironmentVariable("BENCH_AUTO_PREPARE") is { } prepare) connection.MaxAutoPrepare = int.Parse(prepare, CultureInfo.InvariantCulture);
         var connectionString = connection.ConnectionString;
         var only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         return new Options(
