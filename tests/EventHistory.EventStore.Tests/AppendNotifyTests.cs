@@ -11,7 +11,8 @@ public sealed class AppendNotifyTests : StoreTestBase
     {
         await using var listener = await Db.DataSource.OpenConnectionAsync();
         var heard = new List<string>();
-        listener.Notification += (_, e) => { if (e.Channel == "mt_events") heard.Add(e.Payload); };
+        // The channel is the database's: other test classes' schemas notify on it too.
+        listener.Notification += (_, e) => { if (e.Channel == "mt_events" && e.Payload == Db.Schema) heard.Add(e.Payload); };
         await using (var listen = new NpgsqlCommand("listen mt_events", listener)) await listen.ExecuteNonQueryAsync();
 
         var id = Guid.NewGuid();
@@ -28,7 +29,7 @@ public sealed class AppendNotifyTests : StoreTestBase
     {
         await using var listener = await Db.DataSource.OpenConnectionAsync();
         var heard = 0;
-        listener.Notification += (_, e) => { if (e.Channel == "mt_events") heard++; };
+        listener.Notification += (_, e) => { if (e.Channel == "mt_events" && e.Payload == Db.Schema) heard++; };
         await using (var listen = new NpgsqlCommand("listen mt_events", listener)) await listen.ExecuteNonQueryAsync();
 
         Counting.FailNext = true;
