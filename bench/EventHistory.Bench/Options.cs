@@ -25,8 +25,8 @@ public sealed record Options(
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVENTHISTORY_DB")
             ?? throw new InvalidOperationException("Set EVENTHISTORY_DB (scripts/bench.sh starts a PostgreSQL and does)."));
         // Every side (ours, the raw SQL, the relational alternative, the service and the CLI it
-        // starts) connects with the same string. Automatic preparation stays off unless asked for
-        // (BENCH_AUTO_PREPARE=64): a generic plan made while a table is still empty can scan it.
+        // starts) connects with the same string. Automatic preparation stays off, as the service
+        // ships, unless BENCH_AUTO_PREPARE=64 asks for it on every side alike.
         if (Environment.GetEnvironmentVariable("BENCH_AUTO_PREPARE") is { } prepare) connection.MaxAutoPrepare = int.Parse(prepare, CultureInfo.InvariantCulture);
         var connectionString = connection.ConnectionString;
         var only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
