@@ -37,13 +37,13 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             return earlier with { Events = await ReadStreamAsync(streamId, earlier.FirstVersion, earlier.LastVersion, ct) };
         }
 
-        var actual = await LockStreamAsync(conn, tx, streamId, streamType, expectedVersion, ct);
+        var (actual, olderThanPredecessor) = await LockStreamAsync(conn, tx, streamId, streamType, expectedVersion, ct);
         if (actual != expectedVersion)
         {
             await tx.RollbackAsync(ct);
             throw new ConcurrencyException(streamId, expectedVersion, actual);
         }
-        if (actual > 0 && await OlderThanPredecessorAsync(conn, tx, streamId, actual, ct))
+        if (actual > 0 && olderThanPredecessor)
         {
             // Global readers order by transaction id. This transaction got its id before it waited
             // for the stream's lock, so its events would sort before the version it follows: retry
@@ -54,36 +54,29 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
 
         var stored = await InsertEventsAsync(conn, tx, streamId, expectedVersion, events, metadata, ct);
         var last = expectedVersion + events.Count;
-        await using (var cmd = new NpgsqlCommand(
-            """
-            update mt_streams set version = @v, timestamp = now(),
-                last_hash = (select hash from mt_events where stream_id = @id and version = @v)
-            where id = @id;
-            select pg_notify('mt_events', current_schema());
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", streamId);
-            cmd.Parameters.AddWithValue("v", last);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
         if (metadata.CommandId is { } id) await RecordCommandAsync(conn, tx, id, streamId, expectedVersion + 1, last, ct);
         foreach (var projection in projections) await projection.ApplyAsync(conn, tx, stored, ct);
         await tx.CommitAsync(ct);
+        await NotifyAsync(conn, ct);
         return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
     }
 
-    private static async Task<bool> OlderThanPredecessorAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, long version, CancellationToken ct)
+    /// Wakes listeners (the projection daemon) after the commit, in a transaction of its own that
+    /// does not wait for the disk. A NOTIFY inside the append would serialize every appending
+    /// transaction's commit, disk flush included, on PostgreSQL's notify queue lock (no group
+    /// commit: one append per flush). A wake-up lost in a crash costs only a poll interval.
+    private static async Task NotifyAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "select coalesce((select tx_id from mt_events where stream_id = @id and version = @v) > pg_current_xact_id(), false)", conn, tx);
-        cmd.Parameters.AddWithValue("id", streamId);
-        cmd.Parameters.AddWithValue("v", version);
-        return await cmd.ExecuteScalarAsync(ct) is true;
+            "select set_config('synchronous_commit', 'off', true), pg_notify('mt_events', current_schema())", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// The stream's version, or 0 when it does not exist. The row lock serializes writers of one stream.
-    private static async Task<long> LockStreamAsync(
+    /// The stream's version (0 when it does not exist) and whether this transaction's id is older
+    /// than that of the transaction that wrote the version. The row lock serializes writers of one
+    /// stream; the second statement of the batch starts once the lock is held, on a new snapshot
+    /// (read committed), so it sees the writer it waited for, at no extra round trip.
+    private static async Task<(long Version, bool OlderThanPredecessor)> LockStreamAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, string streamType, long expected, CancellationToken ct)
     {
         if (expected == 0)
@@ -92,11 +85,24 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
                 "insert into mt_streams (id, type, version) values (@id, @type, 0) on conflict (id) do nothing", conn, tx);
             insert.Parameters.AddWithValue("id", streamId);
             insert.Parameters.AddWithValue("type", streamType);
-            if (await insert.ExecuteNonQueryAsync(ct) == 1) return 0;
+            if (await insert.ExecuteNonQueryAsync(ct) == 1) return (0, false);
         }
-        await using var select = new NpgsqlCommand("select version from mt_streams where id = @id for update", conn, tx);
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var select = new NpgsqlBatchCommand("select version from mt_streams where id = @id for update");
         select.Parameters.AddWithValue("id", streamId);
-        return await select.ExecuteScalarAsync(ct) is long v ? v : 0;
+        batch.BatchCommands.Add(select);
+        var older = new NpgsqlBatchCommand(
+            """
+            select coalesce((select e.tx_id from mt_events e join mt_streams s on e.stream_id = s.id and e.version = s.version
+                             where s.id = @id) > pg_current_xact_id(), false)
+            """);
+        older.Parameters.AddWithValue("id", streamId);
+        batch.BatchCommands.Add(older);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var version = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return (version, reader.GetBoolean(0));
     }
 
     private async Task<List<StoredEvent>> InsertEventsAsync(
@@ -132,6 +138,16 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
             cmd.Parameters.AddWithValue("user", NpgsqlDbType.Varchar, (object?)metadata.UserName ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
+        // The stream row moves in the same round trip: appends are bound by round trips.
+        var stream = new NpgsqlBatchCommand(
+            """
+            update mt_streams set version = @v, timestamp = now(),
+                last_hash = (select hash from mt_events where stream_id = @id and version = @v)
+            where id = @id
+            """);
+        stream.Parameters.AddWithValue("id", streamId);
+        stream.Parameters.AddWithValue("v", fromVersion + events.Count);
+        batch.BatchCommands.Add(stream);
 
         var stored = new List<StoredEvent>(events.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -143,6 +159,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
                 metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers));
             await reader.NextResultAsync(ct);
         }
+        while (await reader.NextResultAsync(ct)) { }
         return stored;
     }
 

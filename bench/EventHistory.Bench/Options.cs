@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace EventHistory.Bench;
+
+/// Sizes of a run. Full sizes are what the issue asks; --quick shrinks everything for a smoke run.
+/// Each can be set by an argument (--writers 8) or an environment variable (BENCH_WRITERS=8).
+public sealed record Options(
+    bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
+    int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds)
+{
+    public static Options Parse(string[] args)
+    {
+        var quick = args.Contains("--quick") || Environment.GetEnvironmentVariable("BENCH_QUICK") == "1";
+        string? Get(string name)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            if (i >= 0 && i + 1 < args.Length) return args[i + 1];
+            return Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant().Replace('-', '_'));
+        }
+        int Int(string name, int full, int small) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : quick ? small : full;
+        double Num(string name, double full, double small) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : quick ? small : full;
+
+        var root = FindRoot();
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVENTHISTORY_DB")
+            ?? throw new InvalidOperationException("Set EVENTHISTORY_DB (scripts/bench.sh starts a PostgreSQL and does)."));
+        // Every side (ours, the raw SQL, the relational alternative, the service and the CLI it
+        // starts) connects with the same string. Automatic preparation stays off, as the service
+        // ships, unless BENCH_AUTO_PREPARE=64 asks for it on every side alike.
+        if (Environment.GetEnvironmentVariable("BENCH_AUTO_PREPARE") is { } prepare) connection.MaxAutoPrepare = int.Parse(prepare, CultureInfo.InvariantCulture);
+        var connectionString = connection.ConnectionString;
+        var only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        return new Options(
+            quick, connectionString, root,
+            Get("out") ?? Path.Combine(root, "bench", "results", quick ? "quick.tmp" : "latest.json"),
+            only,
+            Writers: Int("writers", 16, 16),
+            WarmupSeconds: Num("warmup", 3, 1),
+            Seconds: Num("seconds", 12, 3),
+            ItemsPerWriter: Int("items-per-writer", 20, 4),
+            LongHistory: Int("long-history", 10_000, 1_000),
+            Reads: Int("reads", 3_000, 300),
+            ImportEvents: Int("import-events", 1_000_000, 20_000),
+            ImportSeconds: Num("import-seconds", 180, 60),
+            Importers: Int("importers", 4, 2),
+            RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
+            RebuildSeconds: Num("rebuild-seconds", 200, 60));
+    }
+
+    public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "EventHistory.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
