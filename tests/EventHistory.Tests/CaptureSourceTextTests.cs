@@ -10,32 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventHistory.Tests;
 
 /// Capturing through MediatR against real PostgreSQL: versions, races and the stored event.
-public sealed class CaptureSourceTextTests : IAsyncLifetime
+public sealed class CaptureSourceTextTests : DomainTestBase
 {
-    private TestDatabase _db = null!;
-    private ServiceProvider _services = null!;
     private static readonly Source Haaretz = new("Haaretz", "http://www.haaretz.com/us-news/1.762145");
     private static byte[] Article => File.ReadAllBytes(Corpus.PathOf("articles/haaretz.com_us-news_1.762145.txt"));
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private IMediator MediatorFor(string editor)
-    {
-        var scope = _services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<EditorContext>().Editor = editor;
-        return scope.ServiceProvider.GetRequiredService<IMediator>();
-    }
 
     private async Task<Guid> CreateItemAsync() => (await MediatorFor("ann").Send(new CreateNewsItem.Command(
         new DateOnly(2016, 12, 29), "The United States expels 35 Russian diplomats. ", "Summary.", [Haaretz]))).ItemId;
@@ -48,7 +26,7 @@ public sealed class CaptureSourceTextTests : IAsyncLifetime
 
         Assert.True(captured.Created);
         Assert.Equal((1, 2L, "bob"), (captured.Text.Version, captured.Text.Revision, captured.Text.Editor));
-        var events = await _services.GetRequiredService<EventStore.EventStore>().ReadStreamAsync(id);
+        var events = await Services.GetRequiredService<EventStore.EventStore>().ReadStreamAsync(id);
         var e = Assert.IsType<SourceTextCaptured>(events[^1].Data);
         Assert.Equal(Article, ArticleText.Encode(e.Text));
         Assert.Equal("source_text_captured", events[^1].Type);
@@ -73,7 +51,7 @@ public sealed class CaptureSourceTextTests : IAsyncLifetime
         var listing = await MediatorFor("x").Send(new ListSourceTexts.Query(id, "1"));
         Assert.Equal(Enumerable.Range(1, listing.Versions.Count), listing.Versions.Select(v => v.Version));
         Assert.Equal(done.Count, listing.Versions.Count);
-        Assert.Equal(listing.Versions.Count + 1L, await _db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(listing.Versions.Count + 1L, await Db.ScalarAsync("select count(*) from mt_events"));
     }
 
     [Fact]
@@ -84,8 +62,8 @@ public sealed class CaptureSourceTextTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => MediatorFor("bob").Send(new CaptureSourceText.Command(id, "http://example.org/x", Article)));
         var e = await Assert.ThrowsAsync<ValidationException>(() => MediatorFor("bob").Send(new CaptureSourceText.Command(id, "1", [0x41, 0x00])));
         Assert.Contains(e.Errors, f => f.PropertyName == "Text");
-        Assert.Equal(1L, await _db.ScalarAsync("select count(*) from mt_events"));
-        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from eh_source_texts"));
+        Assert.Equal(1L, await Db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(0L, await Db.ScalarAsync("select count(*) from eh_source_texts"));
     }
 
     [Fact]
@@ -93,6 +71,6 @@ public sealed class CaptureSourceTextTests : IAsyncLifetime
     {
         var id = await CreateItemAsync();
         await Assert.ThrowsAsync<EditRejectedException>(() => MediatorFor(null!).Send(new CaptureSourceText.Command(id, "1", Article)));
-        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from eh_source_texts"));
+        Assert.Equal(0L, await Db.ScalarAsync("select count(*) from eh_source_texts"));
     }
 }

@@ -9,10 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventHistory.Tests;
 
 /// The inline news_items projection (eh_items, eh_item_revisions, eh_item_paths) rebuilt from the events.
-public sealed class RebuildNewsItemsTests : IAsyncLifetime
+public sealed class RebuildNewsItemsTests : DomainTestBase
 {
-    private TestDatabase _db = null!;
-    private ServiceProvider _services = null!;
 
     private const string Tables =
         """
@@ -21,33 +19,13 @@ public sealed class RebuildNewsItemsTests : IAsyncLifetime
                (select string_agg(t::text, E'\n' order by t.path) from eh_item_paths t)
         """;
 
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private IMediator As(string editor)
-    {
-        var scope = _services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<EditorContext>().Editor = editor;
-        return scope.ServiceProvider.GetRequiredService<IMediator>();
-    }
-
     private async Task<List<Guid>> WriteHistoryAsync(int items, int revisions)
     {
         var ids = new List<Guid>();
         for (var i = 0; i < items; i++)
         {
-            var id = (await As("ann").Send(new CreateNewsItem.Command(new DateOnly(2018, 1, 10 + i % 5), $"Item {i} first ", $"Summary {i}.", []))).ItemId;
-            for (var r = 2; r <= revisions; r++) await As(r % 2 == 0 ? "bob" : "cy").Send(new ReviseHeadline.Command(id, $"Item {i} revision {r} ", $"reason {r}"));
+            var id = (await MediatorFor("ann").Send(new CreateNewsItem.Command(new DateOnly(2018, 1, 10 + i % 5), $"Item {i} first ", $"Summary {i}.", []))).ItemId;
+            for (var r = 2; r <= revisions; r++) await MediatorFor(r % 2 == 0 ? "bob" : "cy").Send(new ReviseHeadline.Command(id, $"Item {i} revision {r} ", $"reason {r}"));
             ids.Add(id);
         }
         return ids;
@@ -55,7 +33,7 @@ public sealed class RebuildNewsItemsTests : IAsyncLifetime
 
     private async Task<string> TablesAsync()
     {
-        await using var cmd = _db.DataSource.CreateCommand(Tables);
+        await using var cmd = Db.DataSource.CreateCommand(Tables);
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
@@ -66,16 +44,16 @@ public sealed class RebuildNewsItemsTests : IAsyncLifetime
         var original = await TablesAsync();
         var reports = new List<RebuildProgress>();
 
-        var result = await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems, new Collect(reports)));
+        var result = await MediatorFor("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems, new Collect(reports)));
 
         Assert.Equal(48, result.Events);
         Assert.Equal(original, await TablesAsync());
         Assert.Equal(48, reports[^1].Done);
-        Assert.Equal(0L, await _db.ScalarAsync($"select count(*) from information_schema.schemata where schema_name = '{_db.Schema}_rebuild'"));
+        Assert.Equal(0L, await Db.ScalarAsync($"select count(*) from information_schema.schemata where schema_name = '{Db.Schema}_rebuild'"));
         // Reads and writes go on against the swapped-in tables.
-        var item = await As("x").Send(new FindNewsItemByPath.Query("/news/2018/01/10/item-0-first.md"));
-        await As("dee").Send(new ReviseHeadline.Command(item, "Item 0 after the rebuild ", null, 4));
-        Assert.Equal(5, (await As("x").Send(new GetNewsItem.Query(item))).Revision);
+        var item = await MediatorFor("x").Send(new FindNewsItemByPath.Query("/news/2018/01/10/item-0-first.md"));
+        await MediatorFor("dee").Send(new ReviseHeadline.Command(item, "Item 0 after the rebuild ", null, 4));
+        Assert.Equal(5, (await MediatorFor("x").Send(new GetNewsItem.Query(item))).Revision);
     }
 
     [Fact]
@@ -88,21 +66,21 @@ public sealed class RebuildNewsItemsTests : IAsyncLifetime
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                await As("eve").Send(new ReviseHeadline.Command(ids[i % ids.Count], $"Edit during the rebuild {i} ", null));
+                await MediatorFor("eve").Send(new ReviseHeadline.Command(ids[i % ids.Count], $"Edit during the rebuild {i} ", null));
                 edits++;
             }
         });
         await Task.Delay(200);
-        await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
+        await MediatorFor("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
         await Task.Delay(200);
         await stop.CancelAsync();
         await writer;
 
         Assert.True(edits > 0);
-        Assert.Equal(await _db.ScalarAsync("select count(*) from mt_events"), await _db.ScalarAsync("select count(*) from eh_item_revisions"));
-        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from eh_items i join mt_streams s on s.id = i.id where i.revision <> s.version"));
+        Assert.Equal(await Db.ScalarAsync("select count(*) from mt_events"), await Db.ScalarAsync("select count(*) from eh_item_revisions"));
+        Assert.Equal(0L, await Db.ScalarAsync("select count(*) from eh_items i join mt_streams s on s.id = i.id where i.revision <> s.version"));
         var inline = await TablesAsync();
-        await As("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
+        await MediatorFor("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems));
         Assert.Equal(inline, await TablesAsync());
     }
 

@@ -9,32 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventHistory.Tests;
 
 /// The slice through MediatR, the validation behavior and the store, against real PostgreSQL.
-public sealed class CreateAndReviseTests : IAsyncLifetime
+public sealed class CreateAndReviseTests : DomainTestBase
 {
-    private TestDatabase _db = null!;
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private IMediator MediatorFor(string editor, string? commandId = null)
-    {
-        var scope = _services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<EditorContext>();
-        context.Editor = editor;
-        context.CommandId = commandId;
-        return scope.ServiceProvider.GetRequiredService<IMediator>();
-    }
 
     private static CreateNewsItem.Command Example => new(new DateOnly(2017, 7, 30),
         "Russian President Vladimir Putin expels 755 United States diplomats in response to new sanctions imposed by the United States. ",
@@ -66,7 +42,7 @@ public sealed class CreateAndReviseTests : IAsyncLifetime
     {
         var e = await Assert.ThrowsAsync<ValidationException>(() => MediatorFor("ann").Send(Example with { Headline = "  " }));
         Assert.Contains(e.Errors, f => f.PropertyName == "Headline");
-        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(0L, await Db.ScalarAsync("select count(*) from mt_events"));
     }
 
     [Fact]
@@ -85,7 +61,7 @@ public sealed class CreateAndReviseTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ConcurrencyException>(() =>
             MediatorFor("cy").Send(new ReviseHeadline.Command(created.ItemId, "Third ", null, 1)));
-        Assert.Equal(2L, await _db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(2L, await Db.ScalarAsync("select count(*) from mt_events"));
     }
 
     [Fact]
@@ -97,6 +73,6 @@ public sealed class CreateAndReviseTests : IAsyncLifetime
 
         Assert.Equal((2L, false), (first.Revision, first.Duplicate));
         Assert.Equal((2L, true), (retry.Revision, retry.Duplicate));
-        Assert.Equal(2L, await _db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(2L, await Db.ScalarAsync("select count(*) from mt_events"));
     }
 }
