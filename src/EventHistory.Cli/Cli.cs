@@ -32,7 +32,7 @@ public static class Cli
           import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
           export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
           create --date D --headline H [--summary S] [--source NAME=URL ...] [--idempotency-key K]
-          revise ITEM --headline H [--reason R] [--expected N] [--idempotency-key K]
+          revise ITEM --headline H [--reason R] [--expected N]   the same as revise-headline
                                        writes print their command id on stderr; give it back with
                                        --idempotency-key K to retry safely (nothing is appended twice)
           search TEXT                  items whose current headline or summary match
@@ -50,7 +50,7 @@ public static class Cli
     private static Role? RoleNeeded(string command) => command switch
     {
         "retract" or "restore" or "archive" or "rebuild" => Role.Admin,
-        "create" or "revise" or "import" or "capture" => Role.Editor,
+        "create" or "import" or "capture" => Role.Editor,
         _ when EditCommands.Names.Contains(command) => Role.Editor,
         _ => null,
     };
@@ -96,7 +96,7 @@ public static class Cli
                 "keys" => await KeysCommand.RunAsync(context, keys),
                 "diff" => await DiffCommand.RunAsync(context),
                 "audit" => await AuditCommand.RunAsync(context),
-                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context),
+                var edit when EditCommands.Names.Contains(edit) => await EditCommands.RunAsync(edit, context, editor),
                 "capture" => await CaptureCommand.RunAsync(context),
                 "source-texts" => await SourceTextsCommand.RunAsync(context),
                 "source-text" => await SourceTextCommand.RunAsync(context),
@@ -104,7 +104,6 @@ public static class Cli
                 "import" => await ImportCommand.RunAsync(context),
                 "export" => await ExportCommand.RunAsync(context),
                 "create" => await WriteCommands.CreateAsync(context, editor),
-                "revise" => await WriteCommands.ReviseAsync(context, editor),
                 "search" => await StoreCommands.SearchAsync(context),
                 "verify" => await StoreCommands.VerifyAsync(context),
                 "archive" => await StoreCommands.ArchiveAsync(context),

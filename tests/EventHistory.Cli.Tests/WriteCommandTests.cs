@@ -63,6 +63,20 @@ public sealed class WriteCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task every_edit_command_takes_an_idempotency_key_and_its_retry_appends_nothing()
+    {
+        var id = await CreateAsync();
+        var edit = new[] { "revise-summary", id, "The tanker sank after burning for a week.", "--idempotency-key", "summary-sanchi-1" };
+        var (code, output, error) = await InProcessAsync(edit);
+        Assert.Equal((0, $"{id} revision 2\n"), (code, output));
+        Assert.Contains("command id: summary-sanchi-1", error);
+        (code, output, error) = await InProcessAsync(edit);
+        Assert.Equal((0, $"{id} revision 2\n"), (code, output));
+        Assert.Contains("nothing appended", error);
+        Assert.Equal(2L, await _db.ScalarAsync("select count(*) from mt_events"));
+    }
+
+    [Fact]
     public async Task without_a_key_each_invocation_gets_its_own_command_id_and_without_a_user_key_nothing_is_written()
     {
         var id = await CreateAsync();

@@ -1,3 +1,4 @@
+using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using MediatR;
 
@@ -12,14 +13,14 @@ public static class EditCommands
           add-source ITEM NAME URL | remove-source ITEM URL
           link ITEM PATH [--context C] [--headline H] | unlink ITEM PATH
           revert ITEM N | retract ITEM --reason R | restore ITEM --reason R
-                                       edits, each with [--reason R] [--if-match N]
+                                       edits, each with [--reason R] [--if-match N] [--idempotency-key K]
         """;
 
     public static readonly IReadOnlySet<string> Names = new HashSet<string>
-        { "revise-headline", "revise-summary", "topic", "add-source", "remove-source", "link", "unlink", "revert", "retract", "restore" };
+        { "revise", "revise-headline", "revise-summary", "topic", "add-source", "remove-source", "link", "unlink", "revert", "retract", "restore" };
 
     /// Cli checks the caller's role first: retract and restore need an admin, the other edits an editor.
-    public static async Task<int> RunAsync(string name, CommandContext c)
+    public static async Task<int> RunAsync(string name, CommandContext c, EditorContext editor)
     {
         var a = c.Args;
         var id = await ItemReference.ResolveAsync(c.Mediator, a.Required(0, "ITEM"));
@@ -28,6 +29,8 @@ public static class EditCommands
         IRequest<EditResult> command = name switch
         {
             "revise-headline" => new ReviseHeadline.Command(id, a.Required(1, "TEXT"), reason, expected),
+            "revise" => new ReviseHeadline.Command(id, a.Option("headline") ?? throw new UsageException("revise needs --headline TEXT"),
+                reason, expected ?? a.LongOption("expected")),
             "revise-summary" => new ReviseSummary.Command(id, a.Required(1, "TEXT"), reason, expected),
             "topic" => new ChangeTopic.Command(id, a.Positional.ElementAtOrDefault(1), reason, expected),
             "add-source" => new AddSource.Command(id, a.Required(1, "NAME"), a.Required(2, "URL"), reason, expected),
@@ -39,8 +42,6 @@ public static class EditCommands
             "restore" => new RestoreNewsItem.Command(id, reason, expected),
             _ => throw new UsageException($"unknown command '{name}'"),
         };
-        var result = await c.Mediator.Send(command);
-        c.Output.WriteLine(result.Duplicate ? $"already done: revision {result.Revision}" : $"revision {result.Revision}");
-        return 0;
+        return await WriteCommands.SendAsync(c, editor, command);
     }
 }

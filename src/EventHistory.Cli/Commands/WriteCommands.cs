@@ -6,9 +6,9 @@ using Npgsql;
 
 namespace EventHistory.Cli.Commands;
 
-/// create and revise. Each invocation is one command with one id (printed on stderr, or given
-/// with --idempotency-key), reused on the tool's own retries after a transient database error,
-/// so a retry never appends twice. Writes act as the holder of EVENTHISTORY_KEY.
+/// How every writing command is sent. Each invocation is one command with one id (printed on
+/// stderr, or given with --idempotency-key), reused on the tool's own retries after a transient
+/// database error, so a retry never appends twice. Writes act as the holder of EVENTHISTORY_KEY.
 public static class WriteCommands
 {
     public static Task<int> CreateAsync(CommandContext c, EditorContext editor)
@@ -26,17 +26,11 @@ public static class WriteCommands
         return SendAsync(c, editor, command);
     }
 
-    public static Task<int> ReviseAsync(CommandContext c, EditorContext editor) => SendAsync(c, editor, null);
-
-    private static async Task<int> SendAsync(CommandContext c, EditorContext editor, CreateNewsItem.Command? create)
+    public static async Task<int> SendAsync(CommandContext c, EditorContext editor, IRequest<EditResult> request)
     {
         editor.CommandId = c.Args.Option("idempotency-key") ?? Guid.NewGuid().ToString();
         editor.CausationId = editor.CommandId;
         c.Error.WriteLine($"command id: {editor.CommandId}");
-        IRequest<EditResult> request = create is not null ? create : new ReviseHeadline.Command(
-            await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM")),
-            c.Args.Option("headline") ?? throw new UsageException("revise needs --headline TEXT"),
-            c.Args.Option("reason"), c.Args.LongOption("expected"));
         var result = await WithRetriesAsync(c, () => c.Mediator.Send(request));
         c.Output.WriteLine($"{result.ItemId} revision {result.Revision}");
         if (result.Duplicate) c.Error.WriteLine("already done by an earlier run of this command: nothing appended");
