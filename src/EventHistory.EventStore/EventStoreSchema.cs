@@ -8,14 +8,25 @@ public static class EventStoreSchema
     // the idempotent DDL run one at a time, since concurrent "create if not exists" can still race.
     private const long SchemaLockKey = 0x4576_656e_7453_6368;
 
+    /// Marten creates or migrates its own tables first (our functions read mt_events), then our
+    /// tables and the projections' (<paramref name="moreSql"/>) are created.
     public static async Task EnsureCreatedAsync(NpgsqlDataSource db, IEnumerable<string>? moreSql = null, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await Execute(conn, tx, $"select pg_advisory_xact_lock({SchemaLockKey})", ct);
-        await Execute(conn, tx, ReadResource("EventHistory.EventStore.Schema.sql"), ct);
-        foreach (var sql in moreSql ?? []) await Execute(conn, tx, sql, ct);
-        await tx.CommitAsync(ct);
+        await Execute(conn, null, $"select pg_advisory_lock({SchemaLockKey})", ct);
+        try
+        {
+            await using (var marten = MartenStore.Build(db, new EventTypes(), migrate: true))
+                await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await Execute(conn, tx, ReadResource("EventHistory.EventStore.Schema.sql"), ct);
+            foreach (var sql in moreSql ?? []) await Execute(conn, tx, sql, ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            await Execute(conn, null, $"select pg_advisory_unlock({SchemaLockKey})", CancellationToken.None);
+        }
     }
 
     public static string ReadResource(string name, System.Reflection.Assembly? assembly = null)
@@ -27,7 +38,7 @@ public static class EventStoreSchema
         return reader.ReadToEnd();
     }
 
-    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
+    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);

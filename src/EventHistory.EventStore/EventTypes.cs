@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace EventHistory.EventStore;
 
-/// Maps event classes to their stable stored names (Marten's snake_case of the class name) and
-/// serializes their data. Names, not CLR types, are the contract with stored history.
+/// The stored names of event and stream types. Names, not CLR types, are the contract with stored
+/// history: each is given explicitly (renaming a class changes nothing stored), and a test pins
+/// the list. A changed event shape is read by an upcaster, never by a new name for old events.
 public sealed class EventTypes
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -16,30 +16,49 @@ public sealed class EventTypes
 
     private readonly Dictionary<string, Type> _byName = new();
     private readonly Dictionary<Type, string> _byType = new();
+    private readonly Dictionary<string, Type> _streams = new();
 
-    public EventTypes Register<T>() => Register(typeof(T));
+    public IEnumerable<(string Name, Type Type)> Events => _byName.Select(e => (e.Key, e.Value));
 
-    public EventTypes Register(Type type)
+    public EventTypes Register<T>(string name) => Register(typeof(T), name);
+
+    public EventTypes Register(Type type, string name)
     {
-        var name = SnakeCase(type.Name);
+        if (_byName.TryGetValue(name, out var other) && other != type)
+            throw new InvalidOperationException($"Event type name {name} is taken by {other.Name}.");
         _byName[name] = type;
         _byType[type] = name;
         return this;
     }
+
+    /// A kind of stream. Marten stores a stream's type as the snake_case name of a CLR type, so
+    /// the type's name must give the stored name.
+    public EventTypes RegisterStream<T>(string name)
+    {
+        if (SnakeCase(typeof(T).Name) != name)
+            throw new InvalidOperationException($"Stream type {typeof(T).Name} would be stored as {SnakeCase(typeof(T).Name)}, not {name}.");
+        _streams[name] = typeof(T);
+        return this;
+    }
+
+    public Type StreamType(string name) =>
+        _streams.TryGetValue(name, out var type) ? type : throw new InvalidOperationException($"Stream type {name} is not registered.");
 
     public string NameOf(Type type) =>
         _byType.TryGetValue(type, out var name) ? name : throw new InvalidOperationException($"Event type {type.Name} is not registered.");
 
     public string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), Json);
 
+    /// An event of a name this process does not know (another program wrote it) stays readable as
+    /// what it is; names are pinned, so a renamed class can no longer produce one.
     public object Deserialize(string name, string json) =>
         _byName.TryGetValue(name, out var type)
             ? JsonSerializer.Deserialize(json, type, Json)!
-            : JsonDocument.Parse(json).RootElement.Clone();
+            : new UnregisteredEvent(name, json);
 
     public static string SnakeCase(string name)
     {
-        var sb = new StringBuilder(name.Length + 8);
+        var sb = new System.Text.StringBuilder(name.Length + 8);
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
@@ -49,3 +68,5 @@ public sealed class EventTypes
         return sb.ToString();
     }
 }
+
+public sealed record UnregisteredEvent(string Type, string Json);

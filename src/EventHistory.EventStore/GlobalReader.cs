@@ -27,8 +27,12 @@ public sealed record GlobalEvent(GlobalPosition Position, StoredEvent Event);
 
 public static class GlobalReader
 {
+    /// The columns EventStore.ReadEvent reads, from mt_events e joined with its chain row c: only
+    /// events that our append chained (never Marten's tombstones) are in the global order.
     public const string Columns =
-        "seq_id, id, stream_id, version, type, data::text, timestamp, user_name, correlation_id, causation_id, headers::text, tx_id::text::bigint";
+        "e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.timestamp, e.user_name, e.correlation_id, e.causation_id, e.headers::text, c.tx_id::text::bigint";
+
+    public const string From = "mt_events e join eh_event_chain c on c.seq_id = e.seq_id";
 
     /// Up to <paramref name="limit"/> committed events after <paramref name="after"/>, in the safe order.
     /// Archived streams are included: projections and audits must see everything.
@@ -37,10 +41,10 @@ public static class GlobalReader
     {
         await using var cmd = store.DataSource.CreateCommand(
             $"""
-            select {Columns} from mt_events
-            where (tx_id, seq_id) > (@tx::text::xid8, @seq)
-              and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by tx_id, seq_id
+            select {Columns} from {From}
+            where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)
+              and c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            order by c.tx_id, c.seq_id
             limit @limit
             """);
         cmd.Parameters.AddWithValue("tx", after.TxId.ToString());

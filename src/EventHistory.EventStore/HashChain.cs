@@ -14,11 +14,17 @@ public sealed record ChainReport(long Events, long Streams, IReadOnlyList<ChainB
 public static class HashChain
 {
     /// Walks every stream (or one) in version order and reports, per stream, the first event that
-    /// does not verify. The hashes are recomputed by the same SQL function that wrote them.
+    /// does not verify. The hashes (in eh_event_chain, beside Marten's mt_events) are recomputed
+    /// from the stored events by the same SQL function that wrote them.
     public static async Task<ChainReport> VerifyAsync(this EventStore store, Guid? streamId = null, CancellationToken ct = default)
     {
         var heads = new Dictionary<Guid, (long Version, byte[]? Hash)>();
-        await using (var cmd = store.DataSource.CreateCommand("select id, version, last_hash from mt_streams where @s::uuid is null or id = @s"))
+        await using (var cmd = store.DataSource.CreateCommand(
+            """
+            select s.id, s.version, c.hash from mt_streams s
+            left join eh_event_chain c on c.stream_id = s.id and c.version = s.version
+            where (@s::uuid is null or s.id = @s) and exists (select 1 from mt_events e where e.stream_id = s.id and e.type <> 'tombstone')
+            """))
         {
             cmd.Parameters.AddWithValue("s", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)streamId ?? DBNull.Value);
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -47,10 +53,11 @@ public static class HashChain
 
         await using (var cmd = store.DataSource.CreateCommand(
             """
-            select stream_id, version, seq_id, prev_hash, hash,
-                   hash = mt_event_hash(prev_hash, stream_id, version, type, data, timestamp, user_name)
-            from mt_events where @s::uuid is null or stream_id = @s
-            order by stream_id, version
+            select e.stream_id, e.version, e.seq_id, c.prev_hash, c.hash,
+                   coalesce(c.hash = eh_event_hash(c.prev_hash, e.stream_id, e.version, e.type, e.data, e.timestamp, e.user_name), false)
+            from mt_events e left join eh_event_chain c on c.seq_id = e.seq_id
+            where (@s::uuid is null or e.stream_id = @s) and e.type <> 'tombstone'
+            order by e.stream_id, e.version
             """))
         {
             cmd.Parameters.AddWithValue("s", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)streamId ?? DBNull.Value);
@@ -58,7 +65,7 @@ public static class HashChain
             while (await r.ReadAsync(ct))
             {
                 var (stream, version, seq) = (r.GetGuid(0), r.GetInt64(1), r.GetInt64(2));
-                var (linked, hash, intact) = (r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4), r.GetBoolean(5));
+                var (linked, hash, intact) = (r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3), r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4), r.GetBoolean(5));
                 if (stream != current)
                 {
                     if (current is { } done) CloseStream(done);
@@ -71,6 +78,8 @@ public static class HashChain
                 else if (!Same(linked, prevHash) || seq <= prevSeq)
                     Break(stream, version, seq, "order",
                         $"version {version} does not follow version {version - 1}: its link or its place in the sequence does not match");
+                else if (hash is null)
+                    Break(stream, version, seq, "data", $"version {version} has no hash: the store's append did not write it");
                 else if (!intact)
                     Break(stream, version, seq, "data", $"the stored bytes of version {version} do not match its hash");
                 (expected, prevHash, prevSeq) = (version + 1, hash, seq);

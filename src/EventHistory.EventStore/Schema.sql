@@ -1,48 +1,19 @@
--- Marten's event store tables, plus what Marten lacks: the writing transaction id (gap-safe
--- global reads), a hash chain per stream, and a command log for idempotent appends.
-create table if not exists mt_streams (
-    id          uuid primary key,
-    type        varchar,
-    version     bigint not null,
-    timestamp   timestamptz not null default now(),
-    created     timestamptz not null default now(),
-    tenant_id   varchar not null default '*DEFAULT*',
-    is_archived boolean not null default false,
-    last_hash   bytea
+-- What Marten lacks, in tables of our own beside Marten's mt_* tables (which Marten creates and
+-- migrates): the hash chain and writing transaction of every event, the command log for
+-- idempotent appends, and the positions of our gap-safe readers of the global order.
+
+-- One row per event, written in the append's transaction. tx_id orders the global feed safely
+-- (GlobalReader.cs); the hash chain proves the stored events were not altered (HashChain.cs).
+create table if not exists eh_event_chain (
+    seq_id    bigint primary key,
+    stream_id uuid not null,
+    version   bigint not null,
+    tx_id     xid8 not null default pg_current_xact_id(),
+    prev_hash bytea,
+    hash      bytea not null,
+    constraint eh_event_chain_stream_version unique (stream_id, version)
 );
-
-create sequence if not exists mt_events_sequence;
-
-create table if not exists mt_events (
-    seq_id          bigint primary key,
-    id              uuid not null,
-    stream_id       uuid not null references mt_streams(id),
-    version         bigint not null,
-    data            jsonb not null,
-    type            varchar(500) not null,
-    timestamp       timestamptz not null default now(),
-    tenant_id       varchar not null default '*DEFAULT*',
-    mt_dotnet_type  varchar,
-    correlation_id  varchar,
-    causation_id    varchar,
-    headers         jsonb,
-    user_name       varchar,
-    is_archived     boolean not null default false,
-    tx_id           xid8 not null default pg_current_xact_id(),
-    prev_hash       bytea,
-    hash            bytea not null,
-    constraint mt_events_stream_version unique (stream_id, version)
-);
-
-create unique index if not exists mt_events_id on mt_events (id);
-create index if not exists mt_events_tx_id on mt_events (tx_id, seq_id);
-
-create table if not exists mt_event_progression (
-    name         varchar primary key,
-    last_seq_id  bigint,
-    last_updated timestamptz default now(),
-    last_tx_id   xid8 not null default '0'::xid8
-);
+create index if not exists eh_event_chain_tx_id on eh_event_chain (tx_id, seq_id);
 
 create table if not exists eh_command_log (
     command_id    varchar primary key,
@@ -52,15 +23,44 @@ create table if not exists eh_command_log (
     recorded      timestamptz not null default now()
 );
 
+-- Where each of our async projections stands in the global order (tx_id, seq_id).
+create table if not exists eh_projection_progress (
+    name         varchar primary key,
+    last_tx_id   xid8 not null default '0'::xid8,
+    last_seq_id  bigint not null default 0,
+    last_updated timestamptz not null default now()
+);
+
 -- The hash covers the previous hash and the event's canonical bytes as PostgreSQL renders them
 -- (jsonb text is canonical), so both the writer and the auditor compute it the same way.
-create or replace function mt_event_hash(
+create or replace function eh_event_hash(
     prev bytea, stream uuid, version bigint, type varchar, data jsonb, ts timestamptz, user_name varchar)
 returns bytea language sql immutable as $$
     select sha256(coalesce(prev, ''::bytea) || convert_to(concat_ws(E'\x1f',
         stream::text, version::text, type, data::text,
         (extract(epoch from ts) * 1000000)::bigint::text, coalesce(user_name, '')), 'UTF8'))
 $$;
+
+-- Chains the events that Marten just stored for a stream (versions from_version..to_version, in
+-- this transaction) onto the stream's last hash, and answers what was stored: the hash is
+-- computed from the stored row, whatever the client sent.
+create or replace function eh_chain_append(stream uuid, from_version bigint, to_version bigint)
+returns table (seq_id bigint, version bigint, recorded timestamptz)
+language plpgsql as $$
+declare
+    prev bytea;
+    e record;
+begin
+    select c.hash into prev from eh_event_chain c where c.stream_id = stream and c.version = from_version - 1;
+    for e in select m.seq_id, m.version, m.type, m.data, m.timestamp, m.user_name from mt_events m
+             where m.stream_id = stream and m.version between from_version and to_version order by m.version loop
+        insert into eh_event_chain (seq_id, stream_id, version, prev_hash, hash)
+        values (e.seq_id, stream, e.version, prev, eh_event_hash(prev, stream, e.version, e.type, e.data, e.timestamp, e.user_name))
+        returning hash into prev;
+        seq_id := e.seq_id; version := e.version; recorded := e.timestamp;
+        return next;
+    end loop;
+end $$;
 
 -- The async projection stream_event_counts (Daemon/StreamEventCountsProjection.cs).
 create table if not exists eh_stream_event_counts (

@@ -21,7 +21,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync();
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _store = new EventStore.EventStore(_db.DataSource, new EventTypes().Register<Tick>(), []);
+        _store = new EventStore.EventStore(_db.DataSource, new EventTypes().RegisterStream<Tick>("tick").Register<Tick>("tick"), []);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -62,7 +62,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     private async Task CaughtUpAsync() =>
         await UntilAsync(async () => await _db.ScalarAsync("select count(*) from mt_events") ==
             await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts")
-            && await _db.ScalarAsync("select count(*) from mt_event_progression where name = 'item_search' and last_seq_id = (select max(seq_id) from mt_events)") == 1);
+            && await _db.ScalarAsync("select count(*) from eh_projection_progress where name = 'item_search' and last_seq_id = (select max(seq_id) from mt_events)") == 1);
 
     [Fact]
     public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
@@ -77,7 +77,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.InRange(counted, 1, total - 1);
         // What committed is a whole number of batches, and the position says exactly where they end.
         Assert.Equal(counted, await _db.ScalarAsync(
-            "select count(*) from mt_events e, mt_event_progression p where p.name = 'stream_event_counts' and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)"));
+            "select count(*) from eh_event_chain e, eh_projection_progress p where p.name = 'stream_event_counts' and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)"));
 
         var second = CliProcess.StartDaemon(_db.ConnectionString, "daemon-restarted", batch: 15);
         try { await CaughtUpAsync(); }

@@ -12,7 +12,7 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
     [Fact]
     public async Task eight_writers_with_rollbacks_and_long_transactions_end_with_each_committed_event_counted_once_in_order()
     {
-        var store = new EventStore(Db.DataSource, new EventTypes().Register<Noted>(), [new MischiefProjection()]);
+        var store = new EventStore(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), [new MischiefProjection()]);
         var streams = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToArray();
         var perWriter = Stress ? 600 : 40;
         var committed = new int[8];

@@ -76,6 +76,8 @@ public sealed class GlobalReaderTests : StoreTestBase
     }
 }
 
+/// What the store's append writes for a new one-event stream (Marten's rows and our chain row),
+/// in a transaction the test holds open or rolls back as it likes.
 internal static class EventStoreSchemaTestSql
 {
     public static async Task InsertRawEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid stream)
@@ -83,9 +85,24 @@ internal static class EventStoreSchemaTestSql
         await using var cmd = new NpgsqlCommand(
             """
             insert into mt_streams (id, type, version) values (@s, 'note', 1);
-            insert into mt_events (seq_id, id, stream_id, version, data, type, hash)
-            values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 1, '{"text":"late"}', 'noted', '\x00');
+            insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp)
+            values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 1, '{"text":"late"}', 'noted', now());
+            select eh_chain_append(@s, 1, 1);
             """, conn, tx);
+        cmd.Parameters.AddWithValue("s", stream);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// Version 2 of a stream, written beside the store's append (without its stream lock).
+    public static async Task InsertSecondVersionAsync(NpgsqlConnection conn, Guid stream)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp)
+            values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 2, '{"text":"v2"}', 'noted', now());
+            update mt_streams set version = 2 where id = @s;
+            select eh_chain_append(@s, 2, 2);
+            """, conn);
         cmd.Parameters.AddWithValue("s", stream);
         await cmd.ExecuteNonQueryAsync();
     }

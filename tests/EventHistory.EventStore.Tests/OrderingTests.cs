@@ -23,18 +23,7 @@ public sealed class OrderingTests : StoreTestBase
                && DateTime.UtcNow < deadline) await Task.Delay(20);
 
         await using (var conn = await Db.DataSource.OpenConnectionAsync())
-        await using (var cmd = new NpgsqlCommand(
-            """
-            insert into mt_events (seq_id, id, stream_id, version, data, type, prev_hash, hash)
-            select nextval('mt_events_sequence'), gen_random_uuid(), @s, 2, '{"text":"v2"}', 'noted', e.hash,
-                   mt_event_hash(e.hash, @s, 2, 'noted', '{"text":"v2"}', now(), null)
-            from mt_events e where e.stream_id = @s and e.version = 1;
-            update mt_streams set version = 2 where id = @s;
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue("s", id);
-            await cmd.ExecuteNonQueryAsync();
-        }
+            await EventStoreSchemaTestSql.InsertSecondVersionAsync(conn, id);
         await late;
 
         var all = new List<GlobalEvent>();

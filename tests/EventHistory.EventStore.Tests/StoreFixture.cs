@@ -6,6 +6,7 @@ namespace EventHistory.EventStore.Tests;
 
 public sealed record Noted(string Text);
 public sealed record Renamed(string Name);
+public sealed record Note;
 
 /// Counts events per stream inline, to show projections commit and roll back with the append.
 public sealed class CountingProjection : IInlineProjection
@@ -35,7 +36,7 @@ public abstract class StoreTestBase : IAsyncLifetime
     {
         Db = await TestDatabase.CreateAsync();
         await EventStoreSchema.EnsureCreatedAsync(Db.DataSource, ["create table if not exists counts (stream_id uuid primary key, n int not null)"]);
-        Store = new EventStore(Db.DataSource, new EventTypes().Register<Noted>().Register<Renamed>(), [Counting]);
+        Store = new EventStore(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed"), [Counting]);
     }
 
     public async Task DisposeAsync() => await Db.DisposeAsync();

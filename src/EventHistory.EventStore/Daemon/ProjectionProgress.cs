@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
 
-/// A projection's position in mt_event_progression, moved in the same transaction as the batch it
+/// A projection's position in eh_projection_progress, moved in the same transaction as the batch it
 /// covers: after a crash the projection resumes exactly after the last batch that committed.
 public static class ProjectionProgress
 {
@@ -12,14 +12,14 @@ public static class ProjectionProgress
         bool forUpdate = false)
     {
         await using (var ensure = new NpgsqlCommand(
-            "insert into mt_event_progression (name, last_seq_id, last_updated, last_tx_id) values (@name, 0, now(), '0') on conflict (name) do nothing",
+            "insert into eh_projection_progress (name) values (@name) on conflict (name) do nothing",
             conn, tx))
         {
             ensure.Parameters.AddWithValue("name", name);
             await ensure.ExecuteNonQueryAsync(ct);
         }
         await using var cmd = new NpgsqlCommand(
-            $"select last_tx_id::text, coalesce(last_seq_id, 0) from mt_event_progression where name = @name{(forUpdate ? " for update" : "")}",
+            $"select last_tx_id::text, coalesce(last_seq_id, 0) from eh_projection_progress where name = @name{(forUpdate ? " for update" : "")}",
             conn, tx);
         cmd.Parameters.AddWithValue("name", name);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -55,7 +55,7 @@ public static class ProjectionProgress
     public static async Task MoveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, GlobalPosition to, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "update mt_event_progression set last_seq_id = @seq, last_tx_id = @tx::text::xid8, last_updated = now() where name = @name",
+            "update eh_projection_progress set last_seq_id = @seq, last_tx_id = @tx::text::xid8, last_updated = now() where name = @name",
             conn, tx);
         cmd.Parameters.AddWithValue("name", name);
         cmd.Parameters.AddWithValue("seq", to.Sequence);

@@ -54,7 +54,7 @@ public sealed class ProjectionRebuilder(EventStore store)
 
     public static async Task<long> CountAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        await using var count = new NpgsqlCommand("select count(*) from mt_events", conn);
+        await using var count = new NpgsqlCommand("select count(*) from eh_event_chain", conn);
         return (long)(await count.ExecuteScalarAsync(ct))!;
     }
 }

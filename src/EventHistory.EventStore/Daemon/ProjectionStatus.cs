@@ -21,10 +21,10 @@ public static class ProjectionStatusReader
                         when {ProjectionLocks.DaemonHeld()} then 'running'
                         else 'stopped' end
             from unnest(@names::text[]) with ordinality as n(name, i)
-            left join mt_event_progression p on p.name = n.name
+            left join eh_projection_progress p on p.name = n.name
             cross join lateral (
-                select count(*) as events, min(e.timestamp) as oldest from mt_events e
-                where (e.tx_id, e.seq_id) > (coalesce(p.last_tx_id, '0'), coalesce(p.last_seq_id, 0))) lag
+                select count(*) as events, min(e.timestamp) as oldest from {GlobalReader.From}
+                where (c.tx_id, c.seq_id) > (coalesce(p.last_tx_id, '0'), coalesce(p.last_seq_id, 0))) lag
             order by n.i
             """);
         cmd.Parameters.AddWithValue("names", asyncProjections.ToArray());

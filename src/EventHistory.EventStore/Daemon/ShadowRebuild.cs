@@ -76,7 +76,7 @@ public sealed class ShadowRebuild(EventStore store)
         NpgsqlConnection conn, NpgsqlTransaction tx, GlobalPosition after, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"select {GlobalReader.Columns} from mt_events where (tx_id, seq_id) > (@tx::text::xid8, @seq) order by tx_id, seq_id",
+            $"select {GlobalReader.Columns} from {GlobalReader.From} where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq) order by c.tx_id, c.seq_id",
             conn, tx);
         cmd.Parameters.AddWithValue("tx", after.TxId.ToString());
         cmd.Parameters.AddWithValue("seq", after.Sequence);

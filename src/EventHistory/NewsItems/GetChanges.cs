@@ -30,7 +30,8 @@ public static class GetChanges
     public static readonly IReadOnlySet<string> EventTypeNames = new HashSet<string>(
         new[] { typeof(NewsItemCreated), typeof(HeadlineRevised), typeof(SummaryRevised), typeof(SourceAdded), typeof(SourceRemoved),
             typeof(CoverImageChanged), typeof(TopicChanged), typeof(RelatedItemLinked), typeof(RelatedItemUnlinked),
-            typeof(NewsItemRetracted), typeof(NewsItemRestored), typeof(NewsItemReverted) }.Select(t => EventTypes.SnakeCase(t.Name)));
+            typeof(NewsItemRetracted), typeof(NewsItemRestored), typeof(NewsItemReverted) }
+            .Select(NewsItemEventTypes.Register(new EventTypes()).NameOf));
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -45,11 +46,11 @@ public static class GetChanges
         }
     }
 
-    private const string Select =
-        """
-        select e.tx_id::text::bigint, e.seq_id, e.id, e.stream_id, e.version, e.type, r.headline, e.user_name,
+    private static readonly string Select =
+        $"""
+        select c.tx_id::text::bigint, e.seq_id, e.id, e.stream_id, e.version, e.type, r.headline, e.user_name,
                (e.data->>'editedAt')::timestamptz, e.timestamp, r.reason, e.correlation_id
-        from mt_events e
+        from {GlobalReader.From}
         join eh_item_revisions r on r.item_id = e.stream_id and r.revision = e.version
         """;
 
@@ -60,14 +61,14 @@ public static class GetChanges
             await using var cmd = db.CreateCommand(
                 $"""
                 {Select}
-                where (e.tx_id, e.seq_id) > (@tx::text::xid8, @seq)
-                  and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)
+                  and c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
                   and (@item::uuid is null or e.stream_id = @item)
                   and (@editor::varchar is null or e.user_name = @editor)
                   and (@since::timestamptz is null or e.timestamp >= @since)
                   and (@until::timestamptz is null or e.timestamp < @until)
                   and (@type::varchar is null or e.type = @type)
-                order by e.tx_id, e.seq_id
+                order by c.tx_id, c.seq_id
                 limit @limit
                 """);
             cmd.Parameters.AddWithValue("tx", q.After.TxId.ToString());
@@ -92,8 +93,8 @@ public static class GetChanges
             await using var cmd = db.CreateCommand(
                 $"""
                 {Select}
-                where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                order by e.tx_id desc, e.seq_id desc
+                where c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                order by c.tx_id desc, c.seq_id desc
                 limit @limit
                 """);
             cmd.Parameters.AddWithValue("limit", Math.Clamp(q.Limit, 1, MaxLimit));

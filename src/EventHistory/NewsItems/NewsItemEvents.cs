@@ -47,12 +47,24 @@ public static class NewsItemEventTypes
 {
     public const string StreamType = "news_item";
 
+    /// The stored names: fixed forever (EventTypeNamesTests pins them). A class may be renamed freely.
     public static EventTypes Register(EventTypes types) => types
-        .Register<NewsItemCreated>().Register<HeadlineRevised>().Register<SummaryRevised>()
-        .Register<SourceAdded>().Register<SourceRemoved>().Register<CoverImageChanged>()
-        .Register<TopicChanged>().Register<RelatedItemLinked>().Register<RelatedItemUnlinked>()
-        .Register<NewsItemRetracted>().Register<NewsItemRestored>().Register<NewsItemReverted>()
-        .Register<Articles.SourceTextCaptured>()
-        .Register<PagePublished>().Register<EarlierPageFound>().Register<EarlierVersionFound>()
-        .Register<Pages.DayPagePublished>();
+        .RegisterStream<NewsItem>(StreamType).RegisterStream<Pages.DayPage>(Pages.PageStreams.DayPageType)
+        .Register<NewsItemCreated>("news_item_created")
+        .Register<HeadlineRevised>("headline_revised")
+        .Register<SummaryRevised>("summary_revised")
+        .Register<SourceAdded>("source_added")
+        .Register<SourceRemoved>("source_removed")
+        .Register<CoverImageChanged>("cover_image_changed")
+        .Register<TopicChanged>("topic_changed")
+        .Register<RelatedItemLinked>("related_item_linked")
+        .Register<RelatedItemUnlinked>("related_item_unlinked")
+        .Register<NewsItemRetracted>("news_item_retracted")
+        .Register<NewsItemRestored>("news_item_restored")
+        .Register<NewsItemReverted>("news_item_reverted")
+        .Register<Articles.SourceTextCaptured>("source_text_captured")
+        .Register<PagePublished>("page_published")
+        .Register<EarlierPageFound>("earlier_page_found")
+        .Register<EarlierVersionFound>("earlier_version_found")
+        .Register<Pages.DayPagePublished>("day_page_published");
 }

@@ -1,0 +1,50 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+
+namespace EventHistory.EventStore;
+
+/// The one place that configures Marten. Each PostgreSQL schema (the first entry of the
+/// connection's search path) is a store of its own: tests run many side by side.
+public static class MartenStore
+{
+    public static DocumentStore Build(NpgsqlDataSource db, EventTypes types, bool migrate = false) =>
+        new(Configure(db, types, migrate));
+
+    public static StoreOptions Configure(NpgsqlDataSource db, EventTypes types, bool migrate)
+    {
+        var schema = SchemaOf(db);
+        var options = new StoreOptions();
+        options.Connection(db);
+        options.DatabaseSchemaName = schema;
+        options.Events.DatabaseSchemaName = schema;
+        // Only EnsureCreatedAsync migrates, once per start-up: every other store trusts the schema,
+        // so a CLI command does not compare the database's schema with Marten's on each call.
+        options.AutoCreateSchemaObjects = migrate ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        // The default: Marten draws versions and sequence numbers and stamps the time on the
+        // server, in one round trip. Our append has checked the expected version under the
+        // stream's lock already (EventStore.AppendAsync), so Marten need not check it again.
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.UseSystemTextJsonForSerialization(EventTypes.Json, EnumStorage.AsString, Casing.CamelCase);
+        foreach (var (name, type) in types.Events) options.Events.MapEventType(type, name);
+        // Marten creates its event tables only once it knows an event type; the schema's own
+        // migration (EventStoreSchema) knows none of the domain's.
+        if (!types.Events.Any()) options.Events.MapEventType(typeof(UnregisteredEvent), "unregistered_event");
+        options.DisableNpgsqlLogging = true;
+        return options;
+    }
+
+    public static string SchemaOf(NpgsqlDataSource db)
+    {
+        var searchPath = new NpgsqlConnectionStringBuilder(db.ConnectionString).SearchPath;
+        var first = searchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(first) || first == "\"$user\"" ? "public" : first.Trim('"');
+    }
+}
