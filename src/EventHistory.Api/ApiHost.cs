@@ -32,14 +32,19 @@ public static class ApiHost
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.MapItems();
+        // Every route under /api/items/{id} goes on this one group, which carries the archive check.
+        var item = app.MapItemGroup();
+        item.MapItem();
+        item.MapEdits();
+        item.MapHistory();
+        item.MapItemChanges();
+        item.MapMementos();
+        item.MapArticles();
+        item.MapItemStore();
         app.MapHealth();
-        app.MapEdits();
-        app.MapHistory();
         app.MapChanges();
-        app.MapMementos();
         app.MapDays();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
-        app.MapArticles();
         app.MapPages();
         app.MapProjections();
         app.MapStore();

@@ -11,9 +11,9 @@ namespace EventHistory.Api;
 /// {source} is the source's 1-based position or its URL (percent-encoded).
 public static class ArticleEndpoints
 {
-    public static void MapArticles(this IEndpointRouteBuilder app)
+    public static void MapArticles(this RouteGroupBuilder item)
     {
-        var source = app.MapGroup("/api/items/{id:guid}/sources/{source}").RequireAuthorization(Policies.Read);
+        var source = item.MapGroup("/sources/{source}");
 
         source.MapPut("/text", async (Guid id, string source, string? at, string? reason, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {

@@ -16,14 +16,16 @@ public static class ChangeEndpoints
                 IMediator m, CancellationToken ct) => PageAsync(null, after, editor, since, until, type, limit, m, ct))
             .RequireAuthorization(Policies.Read);
 
-        app.MapGet("/api/items/{id:guid}/changes", (Guid id, string? after, string? editor, string? since, string? until, string? type,
-                int? limit, IMediator m, CancellationToken ct) => PageAsync(id, after, editor, since, until, type, limit, m, ct))
-            .RequireAuthorization(Policies.Read);
-
         app.MapGet("/api/changes.atom", async (IMediator m, HttpContext http, CancellationToken ct) =>
                 Results.Text(Feed(await m.Send(new GetChanges.Recent(), ct), BaseUri(http)), "application/atom+xml; charset=utf-8"))
             .RequireAuthorization(Policies.Read);
     }
+
+    /// One item's audit feed.
+    public static void MapItemChanges(this RouteGroupBuilder item) =>
+        item.MapGet("/changes", (Guid id, string? after, string? editor, string? since, string? until, string? type,
+                int? limit, IMediator m, CancellationToken ct) => PageAsync(id, after, editor, since, until, type, limit, m, ct))
+            .RequireAuthorization(Policies.Read);
 
     private static async Task<IResult> PageAsync(Guid? item, string? after, string? editor, string? since, string? until, string? type,
         int? limit, IMediator m, CancellationToken ct) =>

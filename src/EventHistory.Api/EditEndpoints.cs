@@ -14,43 +14,41 @@ public static class EditEndpoints
     public sealed record RevertBody(long? Revision, string? Reason);
     public sealed record ReasonBody(string? Reason);
 
-    public static void MapEdits(this IEndpointRouteBuilder app)
+    public static void MapEdits(this RouteGroupBuilder item)
     {
-        var items = app.MapGroup("/api/items/{id:guid}");
-
-        items.MapPost("/summary", (Guid id, SummaryBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/summary", (Guid id, SummaryBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new ReviseSummary.Command(id, body.Summary ?? "", body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapPost("/sources", (Guid id, SourceBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/sources", (Guid id, SourceBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new AddSource.Command(id, body.Name ?? "", body.Url ?? "", body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapDelete("/sources", (Guid id, string? url, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapDelete("/sources", (Guid id, string? url, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new RemoveSource.Command(id, url ?? "", reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapPost("/related", (Guid id, RelatedBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/related", (Guid id, RelatedBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new LinkRelatedItem.Command(id, body.Path ?? "", body.Context, body.Headline, body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapDelete("/related", (Guid id, string? path, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapDelete("/related", (Guid id, string? path, string? reason, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new UnlinkRelatedItem.Command(id, path ?? "", reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapPut("/topic", (Guid id, TopicBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPut("/topic", (Guid id, TopicBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new ChangeTopic.Command(id, body.Topic, body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapPost("/revert", (Guid id, RevertBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/revert", (Guid id, RevertBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new RevertToRevision.Command(id, body.Revision ?? 0, body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Edit);
 
-        items.MapPost("/retract", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/retract", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new RetractNewsItem.Command(id, body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Admin);
 
-        items.MapPost("/restore", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/restore", (Guid id, ReasonBody body, IMediator m, HttpContext http, CancellationToken ct) =>
             Send(m, http, new RestoreNewsItem.Command(id, body.Reason, ItemEndpoints.IfMatch(http)), ct))
             .RequireAuthorization(Policies.Admin);
     }

@@ -7,11 +7,9 @@ namespace EventHistory.Api;
 /// Past versions and what changed between them.
 public static class HistoryEndpoints
 {
-    public static void MapHistory(this IEndpointRouteBuilder app)
+    public static void MapHistory(this RouteGroupBuilder item)
     {
-        var items = app.MapGroup("/api/items/{id:guid}").RequireAuthorization(Policies.Read);
-
-        items.MapGet("/diff", async (Guid id, string? from, string? to, IMediator m, CancellationToken ct) =>
+        item.MapGet("/diff", async (Guid id, string? from, string? to, IMediator m, CancellationToken ct) =>
             Results.Ok(await m.Send(new GetDiff.Query(id, QueryParameters.Revision(from, "from"), QueryParameters.Revision(to, "to")), ct)));
     }
 

@@ -12,9 +12,16 @@ public static class ItemEndpoints
     public sealed record CreateBody(string? Date, string? Headline, string? Summary, List<SourceBody>? Sources, string? Topic, string? Edition);
     public sealed record HeadlineBody(string? Headline, string? Reason);
 
+    /// The one group every route about an item is mapped on, created once (in ApiHost) and handed to
+    /// each endpoint file: Read by default (an endpoint may ask for more) and archived items hidden,
+    /// so a new item route cannot forget either.
+    public static RouteGroupBuilder MapItemGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/items/{id:guid}").RequireAuthorization(Policies.Read).HideArchived();
+
+    /// The collection: create an item, find one by its path.
     public static void MapItems(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/api/items").RequireAuthorization(Policies.Read).HideArchived();
+        var items = app.MapGroup("/api/items").RequireAuthorization(Policies.Read);
 
         items.MapPost("", async (CreateBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
@@ -30,26 +37,30 @@ public static class ItemEndpoints
             path is null
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "Give ?path=/news/YYYY/MM/D/SLUG.md.")
                 : Results.Redirect($"/api/items/{await mediator.Send(new FindNewsItemByPath.Query(path), ct)}"));
+    }
 
-        items.MapGet("/{id:guid}", async (Guid id, string? asOf, string? recordedAsOf, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    /// One item: read it (now or as of a time), revise its headline, list and read its revisions.
+    public static void MapItem(this RouteGroupBuilder item)
+    {
+        item.MapGet("", async (Guid id, string? asOf, string? recordedAsOf, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
-            var item = await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) ?? await mediator.Send(new GetNewsItem.Query(id), ct);
-            SetETag(http, item.Revision);
+            var news = await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) ?? await mediator.Send(new GetNewsItem.Query(id), ct);
+            SetETag(http, news.Revision);
             MementoEndpoints.AddOriginalHeaders(http, id);
-            return Results.Ok(item);
+            return Results.Ok(news);
         });
 
-        items.MapPost("/{id:guid}/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        item.MapPost("/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch(http)), ct);
             SetETag(http, result.Revision);
             return Results.Ok(result);
         }).RequireAuthorization(Policies.Edit);
 
-        items.MapGet("/{id:guid}/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
+        item.MapGet("/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)));
 
-        items.MapGet("/{id:guid}/revisions/{revision:long}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        item.MapGet("/revisions/{revision:long}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var item = await mediator.Send(new GetRevision.Query(id, revision), ct);
             SetETag(http, item.Revision);

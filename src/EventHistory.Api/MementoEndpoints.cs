@@ -10,11 +10,9 @@ public static class MementoEndpoints
 {
     public const string LinkFormat = "application/link-format";
 
-    public static void MapMementos(this IEndpointRouteBuilder app)
+    public static void MapMementos(this RouteGroupBuilder item)
     {
-        var items = app.MapGroup("/api/items/{id:guid}").RequireAuthorization(Policies.Read);
-
-        items.MapGet("/timegate", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapGet("/timegate", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
         {
             var at = QueryParameters.HttpDate(http.Request.Headers["Accept-Datetime"].FirstOrDefault(), "accept-datetime");
             var memento = await m.Send(new Mementos.TimeGate(id, at), ct);
@@ -27,7 +25,7 @@ public static class MementoEndpoints
             return Results.Redirect(uris.Revision(memento.Revision));
         });
 
-        items.MapGet("/timemap", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
+        item.MapGet("/timemap", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
         {
             var mementos = await m.Send(new Mementos.TimeMap(id), ct);
             var uris = new Uris(ChangeEndpoints.BaseUri(http), id);
