@@ -19,7 +19,6 @@ public static class ServiceRegistration
         services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
         services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
-        services.AddSingleton<IInlineProjection, Pages.PagePathsProjection>();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();

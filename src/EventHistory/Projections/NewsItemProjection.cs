@@ -6,7 +6,9 @@ using NpgsqlTypes;
 
 namespace EventHistory.Projections;
 
-/// The current item, one row per revision, and every path the item ever had; all inline.
+/// The current item, one row per revision, and every path the item ever had (its own, and those
+/// its pages name); all inline. It is the one writer of its three tables, so a rebuild that replays
+/// it gives back exactly what it wrote.
 public sealed class NewsItemProjection : IInlineProjection
 {
     public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
@@ -50,14 +52,27 @@ public sealed class NewsItemProjection : IInlineProjection
         revision.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason ?? DBNull.Value);
         batch.BatchCommands.Add(revision);
 
-        var path = new NpgsqlBatchCommand(
-            "insert into eh_item_paths (path, item_id, first_revision) values (@path, @id, @rev) on conflict (path) do nothing");
-        path.Parameters.AddWithValue("path", state.Path);
-        path.Parameters.AddWithValue("id", state.Id);
-        path.Parameters.AddWithValue("rev", state.Revision);
-        batch.BatchCommands.Add(path);
+        foreach (var known in PathsOf(state, e))
+        {
+            var path = new NpgsqlBatchCommand(
+                "insert into eh_item_paths (path, item_id, first_revision) values (@path, @id, @rev) on conflict (path) do nothing");
+            path.Parameters.AddWithValue("path", known);
+            path.Parameters.AddWithValue("id", state.Id);
+            path.Parameters.AddWithValue("rev", state.Revision);
+            batch.BatchCommands.Add(path);
+        }
         await batch.ExecuteNonQueryAsync(ct);
     }
+
+    /// The item's own path, and the paths a page names (Changes entries, old slug files), so a page
+    /// arriving later finds its item by any of them.
+    private static IEnumerable<string> PathsOf(NewsItem state, INewsItemEvent e) => e switch
+    {
+        PagePublished p => [state.Path, p.Page.Path, .. p.Page.Changes.Select(c => c.Path)],
+        EarlierPageFound f => [state.Path, f.Page.Path],
+        EarlierVersionFound v => [state.Path, v.Path],
+        _ => [state.Path],
+    };
 
     private static void AddItemParameters(NpgsqlBatchCommand cmd, NewsItem state, StoredEvent stored, string json)
     {

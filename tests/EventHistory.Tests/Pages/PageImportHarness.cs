@@ -75,6 +75,21 @@ public sealed class PageImportHarness : IAsyncDisposable
         Assert.True(extra.Count == 0, $"exported pages that were never imported: {string.Join(", ", extra.Take(5))}");
     }
 
+    /// Every row of the inline news_items tables, as text in a fixed order.
+    public async Task<string> InlineTablesAsync()
+    {
+        await using var cmd = Db.DataSource.CreateCommand(
+            """
+            select (select string_agg(t::text, E'\n' order by t.id) from eh_items t) || E'\n--\n' ||
+                   (select string_agg(t::text, E'\n' order by t.item_id, t.revision) from eh_item_revisions t) || E'\n--\n' ||
+                   (select string_agg(t::text, E'\n' order by t.path) from eh_item_paths t)
+            """);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public Task<long> RebuildNewsItemsAsync() =>
+        _services.GetRequiredService<Projections.ProjectionCatalog>().RebuildAsync(Projections.ProjectionCatalog.NewsItems, null, default);
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
