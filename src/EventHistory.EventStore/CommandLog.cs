@@ -10,12 +10,16 @@ internal static class CommandLog
     /// makes a concurrent retry wait on the unique key until we commit or roll back.
     public static async Task<AppendResult?> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string commandId, CancellationToken ct)
     {
-        await using var claim = new NpgsqlCommand(
-            "insert into eh_command_log (command_id, stream_id, first_version, last_version) values (@c, @s, 0, 0) on conflict do nothing",
-            conn, tx);
+        // The claim gives the transaction its id: enter as an appender first (StreamLock.EnterAppendSql).
+        await using var batch = new NpgsqlBatch(conn, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamLock.EnterAppendSql));
+        var claim = new NpgsqlBatchCommand(
+            "insert into eh_command_log (command_id, stream_id, first_version, last_version) values (@c, @s, 0, 0) on conflict do nothing");
         claim.Parameters.AddWithValue("c", commandId);
         claim.Parameters.AddWithValue("s", Guid.Empty);
-        if (await claim.ExecuteNonQueryAsync(ct) == 1) return null;
+        batch.BatchCommands.Add(claim);
+        await batch.ExecuteNonQueryAsync(ct);
+        if (claim.RecordsAffected == 1) return null;
 
         await using var cmd = new NpgsqlCommand(
             "select stream_id, first_version, last_version from eh_command_log where command_id = @c", conn, tx);

@@ -4,9 +4,10 @@ namespace EventHistory.EventStore;
 
 /// A position in the global order: the writing transaction's id, then the sequence number.
 /// Sequence numbers are drawn before commit, so a reader that follows seq_id alone skips an
-/// event whose transaction commits after a later one. Transaction ids below the snapshot's xmin
-/// belong to transactions that have all ended, and every transaction still to commit has an id
-/// at or above it, so reading in (tx_id, seq_id) order below xmin never skips and never guesses.
+/// event whose transaction commits after a later one. Below the schema's horizon
+/// (eh_feed_horizon: the oldest appender of this schema still in progress) every transaction has
+/// ended, and every one still to commit has an id at or above it, so reading in (tx_id, seq_id)
+/// order below the horizon never skips and never guesses.
 public readonly record struct GlobalPosition(ulong TxId, long Sequence)
 {
     public static readonly GlobalPosition Start = new(0, 0);
@@ -34,19 +35,28 @@ public static class GlobalReader
 
     public const string From = "mt_events e join eh_event_chain c on c.seq_id = e.seq_id";
 
+    /// The schema's horizon, as text for a parameter cast to xid8: read events below it, in a
+    /// later statement, and none is skipped (see eh_feed_horizon in Schema.sql).
+    public static async Task<string> HorizonAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select eh_feed_horizon()::text");
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// Up to <paramref name="limit"/> committed events after <paramref name="after"/>, in the safe order.
     /// Archived streams are included: projections and audits must see everything.
     public static async Task<IReadOnlyList<GlobalEvent>> ReadAllAsync(
         this EventStore store, GlobalPosition after, int limit, CancellationToken ct = default)
     {
+        var horizon = await HorizonAsync(store.DataSource, ct);
         await using var cmd = store.DataSource.CreateCommand(
             $"""
             select {Columns} from {From}
-            where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)
-              and c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq) and c.tx_id < @horizon::xid8
             order by c.tx_id, c.seq_id
             limit @limit
             """);
+        cmd.Parameters.AddWithValue("horizon", horizon);
         cmd.Parameters.AddWithValue("tx", after.TxId.ToString());
         cmd.Parameters.AddWithValue("seq", after.Sequence);
         cmd.Parameters.AddWithValue("limit", limit);

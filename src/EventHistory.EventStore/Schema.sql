@@ -70,3 +70,28 @@ create table if not exists eh_stream_event_counts (
     out_of_order bigint not null,
     last_seq_id  bigint not null
 );
+
+-- The horizon of the global order for this schema: every event with a smaller tx_id is committed
+-- or never will be. Appenders take a shared advisory lock (1162346500, hashtext(schema)) as the
+-- first thing in their transaction, before they have a transaction id. The snapshot is taken
+-- first, then the lock holders are read: an appender that was in progress at the snapshot either
+-- still holds the lock (and its id bounds the horizon) or has ended; one that got its id after
+-- the snapshot has an id at or above the snapshot's xmax. Transactions of other schemas and other
+-- databases hold nothing back. Call it in a statement of its own, then read below it in the next
+-- statement (read committed gives that statement a newer snapshot).
+create or replace function eh_feed_horizon() returns xid8 language plpgsql volatile as $$
+declare
+    snap pg_snapshot := pg_current_snapshot();
+    writer xid8;
+begin
+    select min(x) into writer
+    from pg_snapshot_xip(snap) x
+    where (x::text::numeric % 4294967296) in (
+        select own.transactionid::text::numeric
+        from pg_locks l
+        join pg_locks own on own.pid = l.pid and own.locktype = 'transactionid' and own.mode = 'ExclusiveLock' and own.granted
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+          and l.database = (select oid from pg_database where datname = current_database())
+          and l.classid::bigint = 1162346500 and l.objid::bigint = hashtext(current_schema())::bigint & 4294967295);
+    return coalesce(least(writer, pg_snapshot_xmax(snap)), pg_snapshot_xmax(snap));
+end $$;

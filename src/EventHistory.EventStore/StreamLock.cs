@@ -4,18 +4,23 @@ namespace EventHistory.EventStore;
 
 /// Serializes the writers of one stream for the rest of the transaction. An advisory lock rather
 /// than the stream row's lock, because a new stream has no row to lock yet.
-internal static class StreamLock
+public static class StreamLock
 {
     private const int Key = 0x4548_0003;
+
+    /// Marks the transaction as an appender of this schema for the global order's horizon
+    /// (eh_feed_horizon in Schema.sql); must come before the transaction has an id.
+    public const string EnterAppendSql = "select pg_advisory_xact_lock_shared(1162346500, hashtext(current_schema()))";
 
     /// The stream's version (0 when it does not exist) and whether this transaction's id is older
     /// than that of the transaction that wrote the version. The second statement of the batch
     /// starts once the lock is held, on a new snapshot (read committed), so it sees the writer it
     /// waited for, at no extra round trip.
-    public static async Task<(long Version, bool OlderThanPredecessor)> TakeAsync(
+    internal static async Task<(long Version, bool OlderThanPredecessor)> TakeAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(EnterAppendSql));
         var take = new NpgsqlBatchCommand($"select pg_advisory_xact_lock({Key}, hashtext(current_schema() || '/' || @id::text))");
         take.Parameters.AddWithValue("id", streamId);
         batch.BatchCommands.Add(take);
@@ -28,6 +33,7 @@ internal static class StreamLock
         state.Parameters.AddWithValue("id", streamId);
         batch.BatchCommands.Add(state);
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetBoolean(1));

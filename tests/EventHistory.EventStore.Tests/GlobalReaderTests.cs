@@ -4,8 +4,8 @@ namespace EventHistory.EventStore.Tests;
 
 public sealed class GlobalReaderTests : StoreTestBase
 {
-    /// Transactions anywhere on the server (other test classes too) hold the safe horizon back for
-    /// as long as they run, so a reader waits for what is committed to become safe, as the daemon does.
+    /// Appends of this schema still in progress hold the safe horizon back for as long as they run,
+    /// so a reader waits for what is committed to become safe, as the daemon does.
     private async Task<List<GlobalEvent>> ReadUntilAsync(int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -51,6 +51,24 @@ public sealed class GlobalReaderTests : StoreTestBase
     }
 
     [Fact]
+    public async Task a_transaction_held_open_in_another_schema_or_database_holds_nothing_back()
+    {
+        await using var other = await Testing.TestDatabase.CreateAsync();
+        await EventStoreSchema.EnsureCreatedAsync(other.DataSource);
+        await using var conn = await other.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        // Another store's appender, and a plain writer, both with transaction ids older than ours.
+        await using (var cmd = new NpgsqlCommand(StreamLock.EnterAppendSql + "; select pg_current_xact_id()", conn, tx))
+            await cmd.ExecuteNonQueryAsync();
+        await EventStoreSchemaTestSql.InsertRawEventAsync(conn, tx, Guid.NewGuid());
+
+        var id = Guid.NewGuid();
+        await Store.AppendAsync(id, "note", 0, [new Noted("not held back")], By("ann"));
+        Assert.Equal([id], (await ReadAllAsync()).Select(e => e.Event.StreamId));
+        await tx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task a_rolled_back_sequence_number_stalls_nothing()
     {
         await using (var conn = await Db.DataSource.OpenConnectionAsync())
@@ -84,6 +102,7 @@ internal static class EventStoreSchemaTestSql
     {
         await using var cmd = new NpgsqlCommand(
             """
+            select pg_advisory_xact_lock_shared(1162346500, hashtext(current_schema()));
             insert into mt_streams (id, type, version) values (@s, 'note', 1);
             insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp)
             values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 1, '{"text":"late"}', 'noted', now());

@@ -62,7 +62,7 @@ public static class GetChanges
                 $"""
                 {Select}
                 where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)
-                  and c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                  and c.tx_id < @horizon::xid8
                   and (@item::uuid is null or e.stream_id = @item)
                   and (@editor::varchar is null or e.user_name = @editor)
                   and (@since::timestamptz is null or e.timestamp >= @since)
@@ -71,6 +71,7 @@ public static class GetChanges
                 order by c.tx_id, c.seq_id
                 limit @limit
                 """);
+            cmd.Parameters.AddWithValue("horizon", await GlobalReader.HorizonAsync(db, ct));
             cmd.Parameters.AddWithValue("tx", q.After.TxId.ToString());
             cmd.Parameters.AddWithValue("seq", q.After.Sequence);
             cmd.Parameters.AddWithValue("item", NpgsqlDbType.Uuid, (object?)q.ItemId ?? DBNull.Value);
@@ -93,10 +94,11 @@ public static class GetChanges
             await using var cmd = db.CreateCommand(
                 $"""
                 {Select}
-                where c.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+                where c.tx_id < @horizon::xid8
                 order by c.tx_id desc, c.seq_id desc
                 limit @limit
                 """);
+            cmd.Parameters.AddWithValue("horizon", await GlobalReader.HorizonAsync(db, ct));
             cmd.Parameters.AddWithValue("limit", Math.Clamp(q.Limit, 1, MaxLimit));
             return await ReadAsync(cmd, ct);
         }
