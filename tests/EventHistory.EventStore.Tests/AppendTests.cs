@@ -19,6 +19,26 @@ public sealed class AppendTests : StoreTestBase
     }
 
     [Fact]
+    public async Task every_event_carries_marten_metadata_from_the_append()
+    {
+        var id = Guid.NewGuid();
+        var headers = new Dictionary<string, string> { ["request-path"] = "/api/items", ["client"] = "cli" };
+        var result = await Store.AppendAsync(id, "note", 0, [new Noted("a"), new Noted("b")],
+            new EventMetadata("ann", CorrelationId: "corr-1", CausationId: "cmd-7", Headers: headers));
+
+        var events = await Store.ReadStreamAsync(id);
+        Assert.All(events, e =>
+        {
+            Assert.Equal(("ann", "corr-1", "cmd-7"), (e.UserName, e.CorrelationId, e.CausationId));
+            Assert.Equal(headers, e.Headers);
+        });
+        Assert.Equal(result.Events.Select(e => (e.Id, e.Sequence, e.Timestamp)), events.Select(e => (e.Id, e.Sequence, e.Timestamp)));
+        // Marten's own columns hold them, so Marten's tooling and queries see them too.
+        Assert.Equal(2L, await Db.ScalarAsync(
+            $"select count(*) from mt_events where stream_id = '{id}' and user_name = 'ann' and correlation_id = 'corr-1' and causation_id = 'cmd-7' and headers->>'client' = 'cli'"));
+    }
+
+    [Fact]
     public async Task a_stale_expected_version_is_a_typed_conflict_that_draws_no_sequence_number()
     {
         var id = Guid.NewGuid();
