@@ -146,6 +146,22 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         return [.. events.Select(ToStored)];
     }
 
+    /// Every event of the live (not archived) streams of the given types, stream by stream in
+    /// version order, read as a stream of rows: memory stays flat whatever the store's size.
+    public async IAsyncEnumerable<StoredEvent> ReadStreamsOfTypesAsync(
+        IReadOnlyCollection<string> streamTypes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            $"""
+            select {GlobalReader.Columns} from {GlobalReader.From} join mt_streams s on s.id = e.stream_id
+            where s.type = any(@types) and not s.is_archived
+            order by e.stream_id, e.version
+            """);
+        cmd.Parameters.AddWithValue("types", streamTypes.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return ReadEvent(reader);
+    }
+
     private StoredEvent ToStored(IEvent e) => new(
         e.Sequence, e.Id, e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.UserName, e.CorrelationId, e.CausationId,
         e.Headers?.ToDictionary(h => h.Key, h => h.Value?.ToString() ?? ""));

@@ -16,6 +16,7 @@ public static class EventStoreSchema
         await Execute(conn, null, $"select pg_advisory_lock({SchemaLockKey})", ct);
         try
         {
+            await RefuseTheOldStoreAsync(conn, ct);
             await using (var marten = MartenStore.Build(db, new EventTypes(), migrate: true))
                 await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -27,6 +28,19 @@ public static class EventStoreSchema
         {
             await Execute(conn, null, $"select pg_advisory_unlock({SchemaLockKey})", CancellationToken.None);
         }
+    }
+
+    /// Before Marten, the service kept its hash chain in columns of its own mt_events table; Marten
+    /// would write events without them. Such a database is refused, never half-migrated.
+    private static async Task RefuseTheOldStoreAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select count(*) from information_schema.columns where table_schema = current_schema() and table_name = 'mt_events' and column_name = 'hash'",
+            conn);
+        if ((long)(await cmd.ExecuteScalarAsync(ct))! > 0)
+            throw new InvalidOperationException(
+                "This database holds events written by EventHistory's store before it moved onto Marten. Export its pages with " +
+                "that version (eventhistory export --out DIR), then import them into a new database (for scripts/run.sh: remove .data/).");
     }
 
     public static string ReadResource(string name, System.Reflection.Assembly? assembly = null)

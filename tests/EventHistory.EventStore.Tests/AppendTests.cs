@@ -153,4 +153,15 @@ public sealed class AppendTests : StoreTestBase
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => EventStoreSchema.EnsureCreatedAsync(Db.DataSource)));
         Assert.Equal(0L, await Db.ScalarAsync("select count(*) from mt_events"));
     }
+
+    [Fact]
+    public async Task a_database_of_the_store_before_marten_is_refused_and_left_as_it_was()
+    {
+        await using var old = await Testing.TestDatabase.CreateAsync();
+        await old.ExecuteAsync("create table mt_events (seq_id bigint primary key, data jsonb, hash bytea not null)");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => EventStoreSchema.EnsureCreatedAsync(old.DataSource));
+        Assert.Contains("eventhistory export", refused.Message);
+        Assert.Equal(0L, await old.ScalarAsync("select count(*) from information_schema.tables where table_schema = current_schema() and table_name <> 'mt_events'"));
+    }
 }

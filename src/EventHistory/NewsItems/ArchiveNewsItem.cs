@@ -33,13 +33,8 @@ public static class IsArchived
 {
     public sealed record Query(Guid ItemId) : IRequest<bool?>;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, bool?>
+    public sealed class Handler(EventStore.EventStore store) : IRequestHandler<Query, bool?>
     {
-        public async Task<bool?> Handle(Query q, CancellationToken ct)
-        {
-            await using var cmd = db.CreateCommand("select is_archived from mt_streams where id = @id");
-            cmd.Parameters.AddWithValue("id", q.ItemId);
-            return await cmd.ExecuteScalarAsync(ct) as bool?;
-        }
+        public Task<bool?> Handle(Query q, CancellationToken ct) => store.IsArchivedAsync(q.ItemId, ct);
     }
 }

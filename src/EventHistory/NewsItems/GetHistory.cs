@@ -21,10 +21,9 @@ public static class GetHistory
         {
             await using var cmd = db.CreateCommand(
                 """
-                select r.revision, r.event_type, r.headline, (e.data->>'editedAt')::timestamptz, r.recorded_at, r.editor, r.reason,
+                select r.revision, r.event_type, r.headline, coalesce(r.event_edited_at, r.edited_at), r.recorded_at, r.editor, r.reason,
                        r.revision = max(r.revision) filter (where r.event_type not in ('earlier_page_found', 'earlier_version_found')) over ()
                 from eh_item_revisions r
-                join mt_events e on e.stream_id = r.item_id and e.version = r.revision
                 where r.item_id = @id order by r.revision
                 """);
             cmd.Parameters.AddWithValue("id", q.ItemId);

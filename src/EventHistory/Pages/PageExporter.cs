@@ -1,5 +1,4 @@
 using EventHistory.NewsItems;
-using Npgsql;
 
 namespace EventHistory.Pages;
 
@@ -12,16 +11,6 @@ public sealed class PageExporter(EventStore.EventStore store)
 {
     public async Task<List<ExportedPage>> ExportAsync(DateTimeOffset? asOf, CancellationToken ct)
     {
-        await using var cmd = store.DataSource.CreateCommand(
-            """
-            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.timestamp, e.user_name,
-                   e.correlation_id, e.causation_id, e.headers::text
-            from mt_events e join mt_streams s on s.id = e.stream_id
-            where s.type in (@items, @days) and not s.is_archived
-            order by e.stream_id, e.version
-            """);
-        cmd.Parameters.AddWithValue("items", NewsItemEventTypes.StreamType);
-        cmd.Parameters.AddWithValue("days", PageStreams.DayPageType);
         var latest = new Dictionary<string, (DateTimeOffset WrittenAt, string Text)>(StringComparer.Ordinal);
         void Offer(string path, DateTimeOffset writtenAt, Func<string> render)
         {
@@ -38,15 +27,11 @@ public sealed class PageExporter(EventStore.EventStore store)
                 if (state is null || state.Status == ItemStatus.Published) Offer(page.Path, writtenAt, () => ItemPageRenderer.Render(page));
             history.Clear();
         }
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await foreach (var stored in store.ReadStreamsOfTypesAsync([NewsItemEventTypes.StreamType, PageStreams.DayPageType], ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var stored = store.ReadEvent(reader);
-                if (stored.StreamId != stream) { Flush(); stream = stored.StreamId; }
-                if (stored.Data is DayPagePublished day) Offer(day.Page.Path, day.EditedAt, () => DayPageFormat.Render(day.Page));
-                else if (stored.Data is INewsItemEvent e) history.Add(e);
-            }
+            if (stored.StreamId != stream) { Flush(); stream = stored.StreamId; }
+            if (stored.Data is DayPagePublished day) Offer(day.Page.Path, day.EditedAt, () => DayPageFormat.Render(day.Page));
+            else if (stored.Data is INewsItemEvent e) history.Add(e);
         }
         Flush();
         return latest.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ExportedPage(p.Key, p.Value.Text)).ToList();

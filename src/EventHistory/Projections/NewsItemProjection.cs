@@ -43,13 +43,14 @@ public sealed class NewsItemProjection : IInlineProjection
 
         var revision = new NpgsqlBatchCommand(
             """
-            insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state)
-            values (@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state)
+            insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at)
+            values (@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state, @eventEdited)
             """);
         AddItemParameters(revision, state, stored, json);
         revision.Parameters.AddWithValue("type", stored.Type);
         revision.Parameters.AddWithValue("editor", NpgsqlDbType.Varchar, (object?)stored.UserName ?? DBNull.Value);
         revision.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason ?? DBNull.Value);
+        revision.Parameters.AddWithValue("eventEdited", e.EditedAt);
         batch.BatchCommands.Add(revision);
 
         foreach (var known in PathsOf(state, e))
