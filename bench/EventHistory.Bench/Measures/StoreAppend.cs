@@ -6,10 +6,11 @@ using NpgsqlTypes;
 
 namespace EventHistory.Bench.Measures;
 
-/// Measure 1: EventStore.AppendAsync, one event per transaction, from concurrent writers, against
-/// the same rows written by the shortest raw SQL that can write them: one statement per
-/// transaction that upserts the stream row and inserts the event row (same columns, same sizes,
-/// the hash computed by the client), into the same tables with the same indexes.
+/// Measure 1: EventStore.AppendAsync (Marten's append with our layer), one event per transaction,
+/// from concurrent writers, against the same rows written by the shortest raw SQL that can write
+/// them: one statement per transaction that upserts Marten's stream row, inserts Marten's event row
+/// and our chain row (same columns, same sizes, the hash computed by the client), into the same
+/// tables with the same indexes.
 public static class StoreAppend
 {
     public sealed record Outcome(Measure Measure, Throughput Ours, Throughput Raw);
@@ -68,24 +69,28 @@ public static class StoreAppend
         var ours = ours1 + ours2;
         var raw = raw1 + raw2;
 
-        var chained = await schema.ScalarAsync("select count(*) from mt_events where version > 1 and prev_hash is null");
+        var chained = await schema.ScalarAsync("select count(*) from eh_event_chain where version > 1 and prev_hash is null");
         if (chained != 0) throw new InvalidOperationException("Raw baseline rows lack their chain: the comparison would be unfair.");
 
         var measure = new Measure(
             $"1 store append, 1 event/tx, {o.Writers} writers", ours.PerSecond, raw.PerSecond, "events/s", ">= 0.8",
-            $"ours: {ours.Describe()}; raw: {raw.Describe()}. Raw is 1 round trip per transaction; ours is 4 (lock the stream and check the " +
-            "transaction order; insert the event computing its chain hash and move the stream row; commit; wake listeners without waiting for the disk).");
+            $"ours: {ours.Describe()}; raw: {raw.Describe()}. Raw is 1 round trip per transaction; ours is 5 (lock the stream, read its version " +
+            "and check the transaction order; Marten's quick append; chain the hash; commit; wake listeners without waiting for the disk).");
         return new Outcome(measure, ours, raw);
     }
 
     private const string RawSql =
         """
         with s as (
-            insert into mt_streams as s (id, type, version, last_hash) values (@stream, @stype, 1, @hash)
-            on conflict (id) do update set version = s.version + 1, timestamp = now(), last_hash = excluded.last_hash
-            returning version)
-        insert into mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, user_name, prev_hash, hash)
-        select nextval('mt_events_sequence'), @id, @stream, s.version, @data, @type, @dotnet, @user, @prev, @hash from s
+            insert into mt_streams as s (id, type, version) values (@stream, @stype, 1)
+            on conflict (id) do update set version = s.version + 1, timestamp = now()
+            returning version),
+        e as (
+            insert into mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, user_name, timestamp)
+            select nextval('mt_events_sequence'), @id, @stream, s.version, @data, @type, @dotnet, @user, now() from s
+            returning seq_id, version)
+        insert into eh_event_chain (seq_id, stream_id, version, prev_hash, hash)
+        select e.seq_id, @stream, e.version, @prev, @hash from e
         """;
 
     public static HeadlineRevised Edit(int writer, long n)
