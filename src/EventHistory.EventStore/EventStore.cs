@@ -20,14 +20,21 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
     /// Appends events to a stream whose current version must be <paramref name="expectedVersion"/>
     /// (0 starts a new stream). The version is checked under the stream's lock before Marten draws
     /// any sequence number, so a losing writer burns nothing and leaves no gap behind.
+    public Task<AppendResult> AppendAsync(
+        Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
+        EventMetadata metadata, CancellationToken ct = default) =>
+        AppendAsync(streamId, streamType, expectedVersion, events, metadata, null, ct);
+
+    /// The same, with the stream's state at <paramref name="expectedVersion"/> as the writer read it,
+    /// for the inline projections (see IInlineProjection).
     public async Task<AppendResult> AppendAsync(
         Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
-        EventMetadata metadata, CancellationToken ct = default)
+        EventMetadata metadata, object? stateBefore, CancellationToken ct = default)
     {
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
         for (var attempt = 1; ; attempt++)
         {
-            if (await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, ct) is { } result) return result;
+            if (await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, stateBefore, ct) is { } result) return result;
             if (attempt == 10) throw new InvalidOperationException($"Could not order an append to stream {streamId} after its predecessor.");
         }
     }
@@ -35,7 +42,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
     /// Null when this transaction's id is older than the stream's last writer's (see below).
     private async Task<AppendResult?> TryAppendAsync(
         Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
-        EventMetadata metadata, CancellationToken ct)
+        EventMetadata metadata, object? stateBefore, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -64,7 +71,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         var ids = await AppendThroughMartenAsync(tx, streamId, streamType, expectedVersion, events, metadata, ct);
         var stored = await ChainAsync(conn, tx, streamId, expectedVersion, events, ids, metadata, ct);
         var last = expectedVersion + events.Count;
-        foreach (var projection in _projections) await projection.ApplyAsync(conn, tx, stored, ct);
+        foreach (var projection in _projections) await projection.ApplyAsync(conn, tx, stored, stateBefore, ct);
         await tx.CommitAsync(ct);
         await NotifyAsync(conn, ct);
         return new AppendResult(streamId, expectedVersion + 1, last, false, stored);

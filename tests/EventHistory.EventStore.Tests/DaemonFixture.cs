@@ -7,7 +7,7 @@ namespace EventHistory.EventStore.Tests;
 /// were drawn, and holds others open for a while before they commit.
 public sealed class MischiefProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
     {
         foreach (var e in events)
         {

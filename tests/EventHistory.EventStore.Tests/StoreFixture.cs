@@ -13,7 +13,7 @@ public sealed class CountingProjection : IInlineProjection
 {
     public bool FailNext { get; set; }
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
     {
         if (FailNext) { FailNext = false; throw new InvalidOperationException("projection failed on purpose"); }
         foreach (var e in events)

@@ -40,7 +40,7 @@ public sealed class ShadowRebuild(EventStore store)
                 await using (var tx = await conn.BeginTransactionAsync(ct))
                 {
                     await ExecuteAsync(conn, tx, path, ct);
-                    await projection.ApplyAsync(conn, tx, [.. batch.Select(e => e.Event)], ct);
+                    await projection.ApplyAsync(conn, tx, [.. batch.Select(e => e.Event)], null, ct);
                     await tx.CommitAsync(ct);
                 }
                 position = batch[^1].Position;
@@ -56,7 +56,7 @@ public sealed class ShadowRebuild(EventStore store)
                 await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", tables.Select(t => $"{live}.{Quote(t)}"))} in access exclusive mode", ct);
                 var late = await ReadCommittedAfterAsync(conn, tx, position, ct);
                 await ExecuteAsync(conn, tx, path, ct);
-                if (late.Count > 0) await projection.ApplyAsync(conn, tx, late, ct);
+                if (late.Count > 0) await projection.ApplyAsync(conn, tx, late, null, ct);
                 foreach (var table in tables)
                     await ExecuteAsync(conn, tx, $"drop table {live}.{Quote(table)}; alter table {shadow}.{Quote(table)} set schema {live}", ct);
                 await tx.CommitAsync(ct);

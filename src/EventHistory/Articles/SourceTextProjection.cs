@@ -7,7 +7,7 @@ namespace EventHistory.Articles;
 /// One row per captured version, in the append's transaction, so a capture is readable as soon as it is acknowledged.
 public sealed class SourceTextProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
     {
         foreach (var stored in events)
         {

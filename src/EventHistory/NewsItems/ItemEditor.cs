@@ -20,7 +20,7 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
             ?? throw new NotFoundException($"News item {itemId}");
         var expected = expectedRevision ?? state.Revision;
         if (expected != state.Revision) throw new ConcurrencyException(itemId, expected, state.Revision);
-        var result = await store.AppendAsync(itemId, NewsItemEventTypes.StreamType, expected, [decide(state)], Metadata(), ct);
+        var result = await store.AppendAsync(itemId, NewsItemEventTypes.StreamType, expected, [decide(state)], Metadata(), state, ct);
         return new EditResult(itemId, result.LastVersion, result.Duplicate);
     }
 

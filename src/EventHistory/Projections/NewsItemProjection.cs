@@ -11,9 +11,11 @@ namespace EventHistory.Projections;
 /// it gives back exactly what it wrote.
 public sealed class NewsItemProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
     {
         var states = new Dictionary<Guid, NewsItem>();
+        if (stateBefore is NewsItem before && events.Count > 0 && before.Id == events[0].StreamId && before.Revision == events[0].Version - 1)
+            states[before.Id] = before;
         foreach (var stored in events)
         {
             if (stored.Data is not INewsItemEvent e) continue;
