@@ -36,6 +36,10 @@ public sealed class ProblemMapping(RequestDelegate next, ILogger<ProblemMapping>
             detail: $"The item is at revision {c.ActualVersion}, not {c.ExpectedVersion}. Read it again and retry with If-Match: \"{c.ActualVersion}\".",
             extensions: new Dictionary<string, object?> { ["currentRevision"] = c.ActualVersion }),
         NotFoundException n => Results.Problem(statusCode: 404, title: "Not found", detail: n.Message),
+        CommandReusedException r => Results.Problem(statusCode: 422, title: "Idempotency-Key reused",
+            detail: $"The Idempotency-Key '{r.CommandId}' was first sent with another request (another item, method or body). " +
+                    "A retry must repeat its request exactly; a new request needs a new key.",
+            extensions: new Dictionary<string, object?> { ["idempotencyKey"] = r.CommandId }),
         EditRejectedException r => Results.Problem(statusCode: 422, title: "Edit rejected", detail: r.Message),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException j } => Faults.MalformedJson(j),
         _ when Faults.IsDatabaseUnavailable(e) => Faults.Unavailable(),

@@ -8,24 +8,36 @@ internal static class CommandLog
 {
     /// Null when the id is new (it is now claimed); else the first outcome. Claiming the id first
     /// makes a concurrent retry wait on the unique key until we commit or roll back.
-    public static async Task<AppendResult?> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string commandId, CancellationToken ct)
+    public static async Task<AppendResult?> ClaimAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, string commandId, byte[]? requestHash, CancellationToken ct)
     {
         // The claim gives the transaction its id: enter as an appender first (StreamLock.EnterAppendSql).
         await using var batch = new NpgsqlBatch(conn, tx);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamLock.EnterAppendSql));
         var claim = new NpgsqlBatchCommand(
-            "insert into eh_command_log (command_id, stream_id, first_version, last_version) values (@c, @s, 0, 0) on conflict do nothing");
+            "insert into eh_command_log (command_id, stream_id, first_version, last_version, request_hash) values (@c, @s, 0, 0, @h) on conflict do nothing");
         claim.Parameters.AddWithValue("c", commandId);
         claim.Parameters.AddWithValue("s", Guid.Empty);
+        claim.Parameters.AddWithValue("h", NpgsqlTypes.NpgsqlDbType.Bytea, (object?)requestHash ?? DBNull.Value);
         batch.BatchCommands.Add(claim);
         await batch.ExecuteNonQueryAsync(ct);
         if (claim.RecordsAffected == 1) return null;
 
         await using var cmd = new NpgsqlCommand(
-            "select stream_id, first_version, last_version from eh_command_log where command_id = @c", conn, tx);
+            "select stream_id, first_version, last_version, request_hash from eh_command_log where command_id = @c", conn, tx);
         cmd.Parameters.AddWithValue("c", commandId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
+        return Outcome(reader, commandId, requestHash);
+    }
+
+    /// The first outcome, if the command was for the same request; a request is known by its hash
+    /// (a command logged without one, by an older writer, matches any).
+    private static AppendResult Outcome(NpgsqlDataReader reader, string commandId, byte[]? requestHash)
+    {
+        var logged = reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3);
+        if (logged is not null && requestHash is not null && !logged.AsSpan().SequenceEqual(requestHash))
+            throw new CommandReusedException(commandId);
         return new AppendResult(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), true, []);
     }
 
@@ -40,12 +52,12 @@ internal static class CommandLog
         return cmd;
     }
 
-    public static async Task<AppendResult?> FindAsync(NpgsqlDataSource db, string commandId, CancellationToken ct)
+    public static async Task<AppendResult?> FindAsync(NpgsqlDataSource db, string commandId, byte[]? requestHash, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(
-            "select stream_id, first_version, last_version from eh_command_log where command_id = @c");
+            "select stream_id, first_version, last_version, request_hash from eh_command_log where command_id = @c and first_version > 0");
         cmd.Parameters.AddWithValue("c", commandId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new AppendResult(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), true, []) : null;
+        return await reader.ReadAsync(ct) ? Outcome(reader, commandId, requestHash) : null;
     }
 }

@@ -47,7 +47,7 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        if (metadata.CommandId is { } commandId && await CommandLog.ClaimAsync(conn, tx, commandId, ct) is { } earlier)
+        if (metadata.CommandId is { } commandId && await CommandLog.ClaimAsync(conn, tx, commandId, metadata.RequestHash, ct) is { } earlier)
         {
             await tx.RollbackAsync(ct);
             return earlier with { Events = await ReadStreamAsync(streamId, earlier.FirstVersion, earlier.LastVersion, ct) };
@@ -132,9 +132,10 @@ public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerabl
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// The outcome of a command that was already appended, or null.
-    public Task<AppendResult?> FindCommandAsync(string commandId, CancellationToken ct = default) =>
-        CommandLog.FindAsync(db, commandId, ct);
+    /// The outcome of a command that was already appended, or null; a command id that was used for
+    /// another request (another <paramref name="requestHash"/>) is a CommandReusedException.
+    public Task<AppendResult?> FindCommandAsync(string commandId, byte[]? requestHash = null, CancellationToken ct = default) =>
+        CommandLog.FindAsync(db, commandId, requestHash, ct);
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, CancellationToken ct = default) =>
         ReadAsync(streamId, 1, long.MaxValue, null, ct);

@@ -6,7 +6,8 @@ public sealed record EventMetadata(
     string? CorrelationId = null,
     string? CausationId = null,
     string? CommandId = null,
-    IReadOnlyDictionary<string, string>? Headers = null);
+    IReadOnlyDictionary<string, string>? Headers = null,
+    byte[]? RequestHash = null);
 
 public sealed record StoredEvent(
     long Sequence,
@@ -31,6 +32,14 @@ public sealed class ConcurrencyException(Guid streamId, long expected, long actu
     public Guid StreamId { get; } = streamId;
     public long ExpectedVersion { get; } = expected;
     public long ActualVersion { get; } = actual;
+}
+
+/// A command id used again for another request: a new request needs a new id. Never a silent
+/// duplicate, which would drop the second request's edit.
+public sealed class CommandReusedException(string commandId)
+    : Exception($"The command id '{commandId}' was first used for another request.")
+{
+    public string CommandId { get; } = commandId;
 }
 
 public sealed class StreamNotFoundException(Guid streamId) : Exception($"Stream {streamId} does not exist.")

@@ -22,6 +22,8 @@ create table if not exists eh_command_log (
     last_version  bigint not null,
     recorded      timestamptz not null default now()
 );
+-- What the command asked for (a hash of the request): the same id with another request is refused.
+alter table eh_command_log add column if not exists request_hash bytea;
 
 -- Where each of our async projections stands in the global order (tx_id, seq_id).
 create table if not exists eh_projection_progress (

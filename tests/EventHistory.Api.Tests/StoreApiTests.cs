@@ -46,6 +46,32 @@ public sealed class StoreApiTests(ApiServer server) : IClassFixture<ApiServer>
     private async Task<long> EventsAsync() => await server.Db.ScalarAsync("select count(*) from mt_events");
 
     [Fact]
+    public async Task an_idempotency_key_sent_again_with_another_body_or_item_is_refused_and_appends_nothing()
+    {
+        var item = await CreateAsync("Key reuse one ");
+        var other = await CreateAsync("Key reuse two ");
+        var first = await SendAsync(server.Client, HttpMethod.Post, $"{item}/headline", new { headline = "Key reuse one, revised " }, ("Idempotency-Key", "reused-key"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var before = await EventsAsync();
+
+        var otherBody = await SendAsync(server.Client, HttpMethod.Post, $"{item}/headline", new { headline = "Something else entirely " }, ("Idempotency-Key", "reused-key"));
+        var otherItem = await SendAsync(server.Client, HttpMethod.Post, $"{other}/headline", new { headline = "Key reuse one, revised " }, ("Idempotency-Key", "reused-key"));
+        var otherMethod = await SendAsync(server.Client, HttpMethod.Post, $"{item}/summary", new { summary = "Key reuse one, revised " }, ("Idempotency-Key", "reused-key"));
+
+        foreach (var refused in new[] { otherBody, otherItem, otherMethod })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("reused-key", problem.GetProperty("idempotencyKey").GetString());
+            Assert.Contains("another request", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal(before, await EventsAsync());
+        var retry = await SendAsync(server.Client, HttpMethod.Post, $"{item}/headline", new { headline = "Key reuse one, revised " }, ("Idempotency-Key", "reused-key"));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.True((await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
     public async Task a_create_and_a_revision_retried_with_the_same_idempotency_key_append_nothing_the_second_time()
     {
         var first = await SendAsync(server.Client, HttpMethod.Post, "/api/items", Item("Sanchi sinks "), ("Idempotency-Key", "http-create-1"));

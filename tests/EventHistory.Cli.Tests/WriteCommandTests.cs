@@ -45,9 +45,14 @@ public sealed class WriteCommandTests : IAsyncLifetime
     {
         var first = await CreateAsync("--summary", "The tanker sank after burning for a week.", "--source", "BBC=https://www.bbc.com/news/world-asia-42677870",
             "--source", "Reuters=https://www.reuters.com/article/x", "--idempotency-key", "create-sanchi-1");
-        var again = await CreateAsync("--idempotency-key", "create-sanchi-1");
+        var again = await CreateAsync("--summary", "The tanker sank after burning for a week.", "--source", "BBC=https://www.bbc.com/news/world-asia-42677870",
+            "--source", "Reuters=https://www.reuters.com/article/x", "--idempotency-key", "create-sanchi-1");
         Assert.Equal(first, again);
         Assert.Equal(1L, await _db.ScalarAsync("select count(*) from mt_events"));
+        // The id is bound to its request: another request with it is refused, never taken for the first one.
+        var (refusedCode, _, refusedError) = await RunAsync("create", "--date", "2018-01-14", "--headline", "Another item ", "--idempotency-key", "create-sanchi-1");
+        Assert.Equal(1, refusedCode);
+        Assert.Contains("'create-sanchi-1' was first used for another request", refusedError);
         Assert.Equal(2L, await _db.ScalarAsync("select jsonb_array_length(data->'sources') from mt_events"));
 
         var revise = new[] { "revise", first, "--headline", "Iranian oil tanker Sanchi sinks ", "--reason", "name the tanker", "--idempotency-key", "revise-sanchi-1" };

@@ -19,6 +19,22 @@ public sealed class AppendTests : StoreTestBase
     }
 
     [Fact]
+    public async Task a_command_id_is_bound_to_its_request_and_refused_for_another()
+    {
+        var id = Guid.NewGuid();
+        byte[] request = [1, 2, 3], another = [4, 5, 6];
+        await Store.AppendAsync(id, "note", 0, [new Noted("a")], new EventMetadata("ann", CommandId: "c-1", RequestHash: request));
+
+        var retry = await Store.AppendAsync(id, "note", 0, [new Noted("a")], new EventMetadata("ann", CommandId: "c-1", RequestHash: request));
+        Assert.True(retry.Duplicate);
+        await Assert.ThrowsAsync<CommandReusedException>(() =>
+            Store.AppendAsync(id, "note", 1, [new Noted("b")], new EventMetadata("ann", CommandId: "c-1", RequestHash: another)));
+        await Assert.ThrowsAsync<CommandReusedException>(() => Store.FindCommandAsync("c-1", another));
+        Assert.NotNull(await Store.FindCommandAsync("c-1", request));
+        Assert.Equal(1L, await Db.ScalarAsync("select count(*) from mt_events"));
+    }
+
+    [Fact]
     public async Task every_event_carries_marten_metadata_from_the_append()
     {
         var id = Guid.NewGuid();

@@ -10,4 +10,6 @@ public sealed class EditorContext
     public string? CommandId { get; set; }
     /// What caused the edit (a request, a command); defaults to the command id.
     public string? CausationId { get; set; }
+    /// The request the command id was given for (RequestFingerprint): the id is bound to it.
+    public byte[]? RequestHash { get; set; }
 }

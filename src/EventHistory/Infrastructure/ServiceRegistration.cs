@@ -28,6 +28,7 @@ public static class ServiceRegistration
         services.AddScoped<ServiceFactory>(sp => sp.GetService!);
         services.AddScoped<IMediator, Mediator>();
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(RequestFingerprint<,>));
         foreach (var type in typeof(ServiceRegistration).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false }))
         {
             foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))

@@ -32,11 +32,11 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
     }
 
     private async Task<EditResult?> EarlierOutcomeAsync(CancellationToken ct) =>
-        editor.CommandId is { } id && await store.FindCommandAsync(id, ct) is { } done
+        editor.CommandId is { } id && await store.FindCommandAsync(id, editor.RequestHash, ct) is { } done
             ? new EditResult(done.StreamId, done.LastVersion, true)
             : null;
 
     private EventMetadata Metadata() => new(
         editor.Editor ?? throw new EditRejectedException("An edit needs an authenticated editor."),
-        editor.CorrelationId, editor.CausationId ?? editor.CommandId, editor.CommandId);
+        editor.CorrelationId, editor.CausationId ?? editor.CommandId, editor.CommandId, RequestHash: editor.RequestHash);
 }
