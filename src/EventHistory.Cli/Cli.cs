@@ -109,7 +109,7 @@ public static class Cli
                 "archive" => await StoreCommands.ArchiveAsync(context),
                 "projections" => await StoreCommands.ProjectionsAsync(context),
                 "rebuild" => await StoreCommands.RebuildAsync(context),
-                "daemon" => await StoreCommands.DaemonAsync(context, scope.ServiceProvider.GetRequiredService<EventStore.Daemon.ProjectionDaemon>()),
+                "daemon" => await StoreCommands.DaemonAsync(context, scope.ServiceProvider.GetRequiredService<EventStore.Daemon.AsyncDaemon>()),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

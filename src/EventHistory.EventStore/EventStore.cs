@@ -8,14 +8,17 @@ namespace EventHistory.EventStore;
 /// Marten's event store with our layer on top, in the append's one transaction: the expected
 /// version checked under the stream's lock, the command log (idempotent commands), the hash chain
 /// and the writing transaction's id (gap-safe global order), and our inline projections.
-public sealed class EventStore(NpgsqlDataSource db, EventTypes types, IEnumerable<IInlineProjection> projections) : IAsyncDisposable
+public sealed class EventStore(
+    NpgsqlDataSource db, EventTypes types, IEnumerable<IInlineProjection> projections,
+    IEnumerable<Daemon.AsyncProjection>? asyncProjections = null) : IAsyncDisposable
 {
-    private readonly DocumentStore _marten = MartenStore.Build(db, types);
+    private readonly DocumentStore _marten = MartenStore.Build(db, types, asyncProjections: asyncProjections);
     private readonly IReadOnlyList<IInlineProjection> _projections = [.. projections];
 
     public NpgsqlDataSource DataSource => db;
     public EventTypes Types => types;
     public IDocumentStore Marten => _marten;
+    public IReadOnlyList<Daemon.AsyncProjection> AsyncProjections { get; } = [.. asyncProjections ?? []];
 
     /// Appends events to a stream whose current version must be <paramref name="expectedVersion"/>
     /// (0 starts a new stream). The version is checked under the stream's lock before Marten draws

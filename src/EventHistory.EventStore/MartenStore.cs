@@ -10,10 +10,12 @@ namespace EventHistory.EventStore;
 /// connection's search path) is a store of its own: tests run many side by side.
 public static class MartenStore
 {
-    public static DocumentStore Build(NpgsqlDataSource db, EventTypes types, bool migrate = false) =>
-        new(Configure(db, types, migrate));
+    public static DocumentStore Build(NpgsqlDataSource db, EventTypes types, bool migrate = false,
+        IEnumerable<Daemon.AsyncProjection>? asyncProjections = null) =>
+        new(Configure(db, types, migrate, asyncProjections));
 
-    public static StoreOptions Configure(NpgsqlDataSource db, EventTypes types, bool migrate)
+    public static StoreOptions Configure(NpgsqlDataSource db, EventTypes types, bool migrate,
+        IEnumerable<Daemon.AsyncProjection>? asyncProjections = null)
     {
         var schema = SchemaOf(db);
         var options = new StoreOptions();
@@ -38,6 +40,7 @@ public static class MartenStore
         // migration (EventStoreSchema) knows none of the domain's.
         if (!types.Events.Any()) options.Events.MapEventType(typeof(UnregisteredEvent), "unregistered_event");
         options.DisableNpgsqlLogging = true;
+        Daemon.AsyncDaemon.Configure(options, schema, asyncProjections ?? []);
         return options;
     }
 

@@ -1,6 +1,6 @@
 -- What Marten lacks, in tables of our own beside Marten's mt_* tables (which Marten creates and
 -- migrates): the hash chain and writing transaction of every event, the command log for
--- idempotent appends, and the positions of our gap-safe readers of the global order.
+-- idempotent appends.
 
 -- One row per event, written in the append's transaction. tx_id orders the global feed safely
 -- (GlobalReader.cs); the hash chain proves the stored events were not altered (HashChain.cs).
@@ -25,13 +25,8 @@ create table if not exists eh_command_log (
 -- What the command asked for (a hash of the request): the same id with another request is refused.
 alter table eh_command_log add column if not exists request_hash bytea;
 
--- Where each of our async projections stands in the global order (tx_id, seq_id).
-create table if not exists eh_projection_progress (
-    name         varchar primary key,
-    last_tx_id   xid8 not null default '0'::xid8,
-    last_seq_id  bigint not null default 0,
-    last_updated timestamptz not null default now()
-);
+-- Async projections keep their positions in Marten's mt_event_progression (Marten's daemon).
+drop table if exists eh_projection_progress;
 
 -- The hash covers the previous hash and the event's canonical bytes as PostgreSQL renders them
 -- (jsonb text is canonical), so both the writer and the auditor compute it the same way.

@@ -4,8 +4,6 @@ using EventHistory.Testing;
 
 namespace EventHistory.Cli.Tests;
 
-public sealed record Tick(int N);
-
 /// `eventhistory daemon` as real processes, killed with SIGKILL.
 public sealed class DaemonProcessTests : IAsyncLifetime
 {
@@ -21,7 +19,9 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync();
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _store = new EventStore.EventStore(_db.DataSource, new EventTypes().RegisterStream<Tick>("tick").Register<Tick>("tick"), []);
+        // The domain's event types: a daemon process projects the events it knows, and Marten's daemon
+        // skips an event type no one registered with it.
+        _store = new EventStore.EventStore(_db.DataSource, NewsItems.NewsItemEventTypes.Register(new EventTypes()), []);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -29,7 +29,9 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     private async Task AppendAsync(int streams, int perStream)
     {
         for (var s = 0; s < streams; s++)
-            await _store.AppendAsync(Guid.NewGuid(), "tick", 0, [.. Enumerable.Range(1, perStream).Select(n => (object)new Tick(n))], new EventMetadata("test"));
+            await _store.AppendAsync(Guid.NewGuid(), NewsItems.NewsItemEventTypes.StreamType, 0,
+                [.. Enumerable.Range(1, perStream).Select(n => (object)new NewsItems.SummaryRevised($"tick {n}", DateTimeOffset.UnixEpoch))],
+                new EventMetadata("test"));
     }
 
     private async Task<string> TextAsync(string sql)
@@ -38,14 +40,20 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// The processes holding the hot/cold lock of Marten's daemon for stream_event_counts.
+    private const string Holders = """
+        from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+          and ((l.classid::bigint << 32) | l.objid::bigint) = @lock
+        """;
+
+    private long CountsLock => JasperFx.Events.Daemon.ProjectionLockIds.Compute(
+        _db.Schema, new JasperFx.Events.Projections.ShardName("stream_event_counts"), new JasperFx.Events.Daemon.DaemonSettings().DaemonLockId);
+
     private async Task<string?> LockHolderAsync()
     {
-        await using var cmd = _db.DataSource.CreateCommand(
-            $"""
-            select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
-            where l.locktype = 'advisory' and l.granted and l.classid = 1162346497 and l.objsubid = 2
-              and l.objid::bigint = hashtext('{_db.Schema}')::bigint & 4294967295
-            """);
+        await using var cmd = _db.DataSource.CreateCommand($"select a.application_name {Holders}");
+        cmd.Parameters.AddWithValue("lock", CountsLock);
         return await cmd.ExecuteScalarAsync() as string;
     }
 
@@ -62,7 +70,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     private async Task CaughtUpAsync() =>
         await UntilAsync(async () => await _db.ScalarAsync("select count(*) from mt_events") ==
             await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts")
-            && await _db.ScalarAsync("select count(*) from eh_projection_progress where name = 'item_search' and last_seq_id = (select max(seq_id) from mt_events)") == 1);
+            && await _db.ScalarAsync("select count(*) from mt_event_progression where name = 'item_search:All' and last_seq_id = (select max(seq_id) from mt_events)") == 1);
 
     [Fact]
     public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
@@ -77,7 +85,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.InRange(counted, 1, total - 1);
         // What committed is a whole number of batches, and the position says exactly where they end.
         Assert.Equal(counted, await _db.ScalarAsync(
-            "select count(*) from eh_event_chain e, eh_projection_progress p where p.name = 'stream_event_counts' and (e.tx_id, e.seq_id) <= (p.last_tx_id, p.last_seq_id)"));
+            "select count(*) from eh_event_chain e, mt_event_progression p where p.name = 'stream_event_counts:All' and e.seq_id <= p.last_seq_id"));
 
         var second = CliProcess.StartDaemon(_db.ConnectionString, "daemon-restarted", batch: 15);
         try { await CaughtUpAsync(); }
@@ -105,8 +113,11 @@ public sealed class DaemonProcessTests : IAsyncLifetime
             await AppendAsync(5, 40);
             await CaughtUpAsync();
             Assert.Equal("daemon-a", await LockHolderAsync());
-            Assert.Equal(1L, await _db.ScalarAsync(
-                $"select count(*) from pg_locks l where l.locktype = 'advisory' and l.classid = 1162346497 and l.objid::bigint = hashtext('{_db.Schema}')::bigint & 4294967295 and l.granted"));
+            await using (var holders = _db.DataSource.CreateCommand($"select count(*) {Holders}"))
+            {
+                holders.Parameters.AddWithValue("lock", CountsLock);
+                Assert.Equal(1L, (long)(await holders.ExecuteScalarAsync())!);
+            }
 
             CliProcess.KillHard(a);
             await UntilAsync(async () => await LockHolderAsync() == "daemon-b");

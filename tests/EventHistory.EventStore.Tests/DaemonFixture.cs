@@ -18,12 +18,26 @@ public sealed class MischiefProjection : IInlineProjection
     }
 }
 
+/// Inline projection that holds an append marked "hold" open, its sequence number drawn, until released.
+public sealed class HoldingProjection : IInlineProjection
+{
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        if (!events.Any(e => e.Data is Noted { Text: "hold" })) return;
+        Held.TrySetResult();
+        await Release.Task.WaitAsync(ct);
+    }
+}
+
 public static class DaemonTesting
 {
-    public static DaemonOptions FastOptions => new()
-    {
-        BatchSize = 100, PollInterval = TimeSpan.FromMilliseconds(100), LockRetry = TimeSpan.FromMilliseconds(200),
-    };
+    /// A store whose Marten configuration carries the async projection stream_event_counts.
+    public static EventStore CountingStore(NpgsqlDataSource db, params IInlineProjection[] inline) =>
+        new(db, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed"), inline,
+            [new StreamEventCountsProjection { BatchSize = 100 }]);
 
     /// Waits until the projection has applied every committed event (lag 0).
     public static async Task CaughtUpAsync(NpgsqlDataSource db, string projection, int seconds = 60)
@@ -38,7 +52,7 @@ public static class DaemonTesting
         }
     }
 
-    public static async Task Eventually(Func<bool> condition, int seconds = 20)
+    public static async Task Eventually(Func<bool> condition, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())

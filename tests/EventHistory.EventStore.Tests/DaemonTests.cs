@@ -7,18 +7,19 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
 {
     private static bool Stress => Environment.GetEnvironmentVariable("EVENTHISTORY_STRESS") == "1";
 
-    private ProjectionDaemon NewDaemon(EventStore store) => new(store, [new StreamEventCountsProjection()], DaemonTesting.FastOptions);
+    private EventStore _counting = null!;
+    private EventStore Counted => _counting ??= DaemonTesting.CountingStore(Db.DataSource);
 
     [Fact]
     public async Task eight_writers_with_rollbacks_and_long_transactions_end_with_each_committed_event_counted_once_in_order()
     {
-        var store = new EventStore(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), [new MischiefProjection()]);
+        var store = DaemonTesting.CountingStore(Db.DataSource, new MischiefProjection());
         var streams = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToArray();
         var perWriter = Stress ? 600 : 40;
         var committed = new int[8];
         var (rolledBack, held) = (0, 0);
         using var stop = new CancellationTokenSource();
-        var daemon = Task.Run(() => NewDaemon(store).RunAsync(stop.Token));
+        var daemon = Task.Run(() => new AsyncDaemon(store).RunAsync(stop.Token));
         var started = DateTime.UtcNow;
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
@@ -79,21 +80,22 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
     {
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
-        var (first, second) = (NewDaemon(Store), NewDaemon(Store));
+        // Two stores, as two processes would have.
+        var (first, second) = (new AsyncDaemon(Counted), new AsyncDaemon(DaemonTesting.CountingStore(Db.DataSource)));
         var firstRun = Task.Run(() => first.RunAsync(stopFirst.Token));
-        await DaemonTesting.Eventually(() => first.HoldsLock);
+        await DaemonTesting.Eventually(() => first.Works);
         var secondRun = Task.Run(() => second.RunAsync(stopSecond.Token));
 
         var id = Guid.NewGuid();
-        await Store.AppendAsync(id, "note", 0, [new Noted("1"), new Noted("2")], By("ann"));
+        await Counted.AppendAsync(id, "note", 0, [new Noted("1"), new Noted("2")], By("ann"));
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
-        Assert.False(second.HoldsLock);
+        Assert.False(second.Works);
         Assert.Equal("running", (await ProjectionStatusReader.ReadAsync(Db.DataSource, ["stream_event_counts"]))[0].State);
 
         await stopFirst.CancelAsync();
         await firstRun;
-        await DaemonTesting.Eventually(() => second.HoldsLock);
-        await Store.AppendAsync(id, "note", 2, [new Noted("3")], By("ann"));
+        await DaemonTesting.Eventually(() => second.Works);
+        await Counted.AppendAsync(id, "note", 2, [new Noted("3")], By("ann"));
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
         await stopSecond.CancelAsync();
         await secondRun;
@@ -106,13 +108,13 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
     public async Task status_reports_the_lag_in_events_until_the_daemon_catches_up()
     {
         var id = Guid.NewGuid();
-        await Store.AppendAsync(id, "note", 0, [new Noted("1"), new Noted("2"), new Noted("3")], By("ann"));
+        await Counted.AppendAsync(id, "note", 0, [new Noted("1"), new Noted("2"), new Noted("3")], By("ann"));
         var before = (await ProjectionStatusReader.ReadAsync(Db.DataSource, ["stream_event_counts"]))[0];
         Assert.Equal((3L, "stopped"), (before.LagEvents, before.State));
         Assert.True(before.LagSeconds >= 0);
 
         using var stop = new CancellationTokenSource();
-        var run = Task.Run(() => NewDaemon(Store).RunAsync(stop.Token));
+        var run = Task.Run(() => new AsyncDaemon(Counted).RunAsync(stop.Token));
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
         var after = (await ProjectionStatusReader.ReadAsync(Db.DataSource, ["stream_event_counts"]))[0];
         await stop.CancelAsync();
@@ -127,18 +129,19 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
     public async Task a_rebuild_while_the_daemon_runs_and_writers_append_counts_every_event_once()
     {
         var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
-        foreach (var id in ids) await Store.AppendAsync(id, "note", 0, [.. Enumerable.Range(0, 100).Select(i => (object)new Noted($"{i}"))], By("ann"));
+        foreach (var id in ids) await Counted.AppendAsync(id, "note", 0, [.. Enumerable.Range(0, 100).Select(i => (object)new Noted($"{i}"))], By("ann"));
         using var stop = new CancellationTokenSource();
-        var run = Task.Run(() => NewDaemon(Store).RunAsync(stop.Token));
+        var daemon = new AsyncDaemon(Counted);
+        var run = Task.Run(() => daemon.RunAsync(stop.Token));
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
 
         var writing = Task.Run(async () =>
         {
             for (var i = 0; i < 40; i++)
-                await Store.AppendAsync(ids[i % 5], "note", (long)(await Store.StreamVersionAsync(ids[i % 5]))!, [new Noted($"during {i}")], By("bob"));
+                await Counted.AppendAsync(ids[i % 5], "note", (long)(await Counted.StreamVersionAsync(ids[i % 5]))!, [new Noted($"during {i}")], By("bob"));
         });
         var reports = new List<RebuildProgress>();
-        var replayed = await new ProjectionRebuilder(Store).RebuildAsync(new StreamEventCountsProjection(), new SyncProgress(reports.Add));
+        var replayed = await new ProjectionRebuilder(Counted, daemon).RebuildAsync(Counted.AsyncProjections[0], new SyncProgress(reports.Add));
         await writing;
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
         await stop.CancelAsync();
@@ -146,6 +149,43 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
 
         Assert.True(replayed >= 500);
         Assert.Equal(replayed, reports[^1].Done);
+        Assert.Equal(await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.CommittedCounts),
+            await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
+    }
+
+    [Fact]
+    public async Task an_append_held_open_past_the_stale_threshold_is_counted_once_when_it_commits_late()
+    {
+        var holding = new HoldingProjection();
+        var store = DaemonTesting.CountingStore(Db.DataSource, holding);
+        var (early, held, late) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => new AsyncDaemon(store).RunAsync(stop.Token));
+        await store.AppendAsync(early, "note", 0, [new Noted("before")], By("ann"));
+        await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
+
+        // The held append has drawn its sequence number; later appends commit above it.
+        var holdingAppend = Task.Run(() => store.AppendAsync(held, "note", 0, [new Noted("hold")], By("ann")));
+        await holding.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 5; i++) await store.AppendAsync(late, "note", i, [new Noted($"after {i}")], By("bob"));
+
+        // Well past Marten's stale-sequence threshold, with the daemon polling all the while.
+        var threshold = store.Marten.Options.Events.Daemon.StaleSequenceThreshold;
+        var until = DateTime.UtcNow + threshold * 3 + TimeSpan.FromSeconds(1);
+        while (DateTime.UtcNow < until)
+        {
+            Assert.Equal(1L, await Db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts"));
+            await Task.Delay(250);
+        }
+
+        holding.Release.SetResult();
+        await holdingAppend;
+        await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(7L, await Db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts"));
+        Assert.Equal(1L, await Db.ScalarAsync($"select events from eh_stream_event_counts where stream_id = '{held}'"));
         Assert.Equal(await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.CommittedCounts),
             await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
     }

@@ -58,14 +58,14 @@ public static class StoreCommands
         return 0;
     }
 
-    /// Runs the daemon until the process is stopped (Ctrl+C, SIGTERM) or killed.
-    public static async Task<int> DaemonAsync(CommandContext c, ProjectionDaemon daemon)
+    /// Runs Marten's daemon until the process is stopped (Ctrl+C, SIGTERM) or killed.
+    public static async Task<int> DaemonAsync(CommandContext c, AsyncDaemon daemon)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-        c.Error.WriteLine($"projection daemon started (pid {Environment.ProcessId}); waiting for the lock");
+        c.Error.WriteLine($"projection daemon started (pid {Environment.ProcessId}); hot/cold: works on the projections no other daemon holds");
         await daemon.RunAsync(stop.Token);
         c.Error.WriteLine("projection daemon stopped");
         return 0;

@@ -2,38 +2,29 @@ using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
 
-/// Advisory lock keys, in the two-integer form so pg_locks shows them plainly (classid, objid).
-/// The second key is the schema's hash: each schema is its own store (tests run many side by side).
+/// Our advisory lock for a rebuild, in the two-integer form so pg_locks shows it plainly (classid,
+/// objid). The second key is the schema's hash: each schema is its own store (tests run many side
+/// by side). Marten's daemon has locks of its own (AsyncDaemon); this one only says "rebuilding".
 public static class ProjectionLocks
 {
-    /// Held for the daemon's whole life on a dedicated connection: one active daemon per store.
-    public const int Daemon = 0x4548_0001;
-    /// Per projection: the daemon takes it shared for each batch, a rebuild takes it exclusive.
+    /// Per projection, held by a rebuild for its whole length.
     public const int Projection = 0x4548_0002;
 
-    public const string DaemonKey = "1162346497, hashtext(current_schema())";
     public const string ProjectionKey = "1162346498, hashtext(current_schema() || '/' || @name)";
 
-    /// Whether the daemon lock is granted (to the session <c>@pid</c> when <paramref name="byPid"/>).
-    public static string DaemonHeld(bool byPid = false) =>
-        Held(Daemon, "hashtext(current_schema())", byPid ? "and l.pid = @pid" : "");
-
-    /// Whether a rebuild holds the projection named by the SQL expression exclusively.
-    public static string RebuildHeld(string nameExpression) =>
-        Held(Projection, $"hashtext(current_schema() || '/' || {nameExpression})", "and l.mode = 'ExclusiveLock'");
-
-    private static string Held(int classid, string objid, string more) => $"""
+    /// Whether a rebuild holds the projection named by the SQL expression.
+    public static string RebuildHeld(string nameExpression) => $"""
         exists (select 1 from pg_locks l
                 where l.locktype = 'advisory' and l.granted and l.objsubid = 2
                   and l.database = (select oid from pg_database where datname = current_database())
-                  and l.classid::bigint = {classid} and l.objid::bigint = ({objid})::bigint & 4294967295 {more})
+                  and l.classid::bigint = {Projection}
+                  and l.objid::bigint = (hashtext(current_schema() || '/' || {nameExpression}))::bigint & 4294967295)
         """;
 
-    public static async Task<bool> BoolAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct,
-        params (string Name, object Value)[] parameters)
+    public static async Task ExecuteAsync(NpgsqlConnection conn, string sql, string name, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return await cmd.ExecuteScalarAsync(ct) is true;
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue("name", name);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,55 +1,62 @@
+using JasperFx.Events.Daemon;
+using Marten;
 using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
 
 public sealed record RebuildProgress(long Done, long Total);
 
-/// Replays every event into an async projection from scratch. The rebuild holds the projection's
-/// lock exclusively, so the daemon leaves it alone meanwhile; writers are never blocked. Batches
-/// commit with their position, so an interrupted rebuild is finished by the daemon.
-public sealed class ProjectionRebuilder(EventStore store)
+/// Rebuilds an async projection through Marten's daemon: Marten empties its tables and resets its
+/// progress in one transaction, then replays every event up to the high-water mark in batches
+/// that move the progress with them; the daemon goes on live from there. Writers are never
+/// blocked. The progress shown is read from the projection's row in mt_event_progression.
+public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
 {
     public const int BatchSize = 1000;
 
-    public async Task<long> RebuildAsync(IAsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
+    public async Task<long> RebuildAsync(AsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
     {
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", conn))
-        {
-            take.Parameters.AddWithValue("name", projection.Name);
-            await take.ExecuteNonQueryAsync(ct);
-        }
+        // Held for the rebuild's length: the status reports the projection as rebuilding.
+        await ProjectionLocks.ExecuteAsync(conn, $"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", projection.Name, ct);
         try
         {
             var total = await CountAsync(conn, ct);
-            await using (var tx = await conn.BeginTransactionAsync(ct))
-            {
-                await ProjectionProgress.ReadAsync(conn, tx, projection.Name, ct, forUpdate: true);
-                await projection.ResetAsync(conn, tx, ct);
-                await ProjectionProgress.MoveAsync(conn, tx, projection.Name, GlobalPosition.Start, ct);
-                await tx.CommitAsync(ct);
-            }
             progress?.Report(new RebuildProgress(0, total));
-            var position = GlobalPosition.Start;
-            long done = 0;
-            while (true)
+            // The daemon of this process, if it works on the projection, stops its agent for the
+            // rebuild and starts it again after; otherwise a daemon of our own rebuilds and is gone.
+            var running = daemon.Running is { } d && d.CurrentAgents().Any(a => a.Name.Identity == projection.ShardName) ? d : null;
+            var own = running is null ? await store.Marten.BuildProjectionDaemonAsync() : null;
+            try
             {
-                var batch = await store.ReadAllAsync(position, BatchSize, ct);
-                if (batch.Count == 0) break;
-                if (await ProjectionProgress.ApplyBatchAsync(conn, projection, position, batch, null, ct) != ProjectionProgress.Outcome.Applied)
-                    throw new InvalidOperationException($"Projection {projection.Name} moved during its rebuild.");
-                position = batch[^1].Position;
-                done += batch.Count;
-                progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
+                var rebuild = (running ?? own!).RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), ct);
+                while (await Task.WhenAny(rebuild, Task.Delay(200, ct)) != rebuild)
+                {
+                    var done = await DoneAsync(conn, projection, ct);
+                    progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
+                }
+                await rebuild;
+                if (running is not null && running.StatusFor(projection.ShardName) != JasperFx.AgentStatus.Running)
+                    await running.StartAgentAsync(projection.ShardName, ct);
             }
-            return done;
+            finally { own?.Dispose(); }
+            var replayed = await DoneAsync(conn, projection, ct);
+            progress?.Report(new RebuildProgress(replayed, replayed));
+            return replayed;
         }
         finally
         {
-            await using var release = new NpgsqlCommand($"select pg_advisory_unlock({ProjectionLocks.ProjectionKey})", conn);
-            release.Parameters.AddWithValue("name", projection.Name);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            await ProjectionLocks.ExecuteAsync(conn, $"select pg_advisory_unlock({ProjectionLocks.ProjectionKey})", projection.Name, CancellationToken.None);
         }
+    }
+
+    /// The events at or below the projection's position.
+    private static async Task<long> DoneAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select count(*) from eh_event_chain where seq_id <= (select coalesce(max(last_seq_id), 0) from mt_event_progression where name = @shard)", conn);
+        cmd.Parameters.AddWithValue("shard", projection.ShardName);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     public static async Task<long> CountAsync(NpgsqlConnection conn, CancellationToken ct)

@@ -1,3 +1,5 @@
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
@@ -13,26 +15,34 @@ public static class ProjectionStatusReader
     public static async Task<IReadOnlyList<ProjectionStatus>> ReadAsync(
         NpgsqlDataSource db, IEnumerable<string> asyncProjections, CancellationToken ct = default)
     {
+        var names = asyncProjections.ToArray();
+        // The lock Marten's hot/cold daemon holds while it works on the projection (any process).
+        var schema = MartenStore.SchemaOf(db);
+        var locks = names.Select(n => (long)ProjectionLockIds.Compute(schema, new ShardName(n), new DaemonSettings().DaemonLockId)).ToArray();
         await using var cmd = db.CreateCommand(
             $"""
-            select n.name, coalesce(p.last_tx_id, '0')::text, coalesce(p.last_seq_id, 0), p.last_updated,
+            select n.name, coalesce(p.last_seq_id, 0), p.last_updated,
                    lag.events, coalesce(extract(epoch from now() - lag.oldest), 0)::float8,
                    case when {ProjectionLocks.RebuildHeld("n.name")} then 'rebuilding'
-                        when {ProjectionLocks.DaemonHeld()} then 'running'
+                        when exists (select 1 from pg_locks l
+                                     where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+                                       and l.database = (select oid from pg_database where datname = current_database())
+                                       and ((l.classid::bigint << 32) | l.objid::bigint) = n.lock_id) then 'running'
                         else 'stopped' end
-            from unnest(@names::text[]) with ordinality as n(name, i)
-            left join eh_projection_progress p on p.name = n.name
+            from unnest(@names::text[], @locks::bigint[]) with ordinality as n(name, lock_id, i)
+            left join mt_event_progression p on p.name = n.name || ':All'
             cross join lateral (
                 select count(*) as events, min(e.timestamp) as oldest from {GlobalReader.From}
-                where (c.tx_id, c.seq_id) > (coalesce(p.last_tx_id, '0'), coalesce(p.last_seq_id, 0))) lag
+                where c.seq_id > coalesce(p.last_seq_id, 0)) lag
             order by n.i
             """);
-        cmd.Parameters.AddWithValue("names", asyncProjections.ToArray());
+        cmd.Parameters.AddWithValue("names", names);
+        cmd.Parameters.AddWithValue("locks", locks);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var statuses = new List<ProjectionStatus>();
         while (await r.ReadAsync(ct))
-            statuses.Add(new ProjectionStatus(r.GetString(0), "async", $"{r.GetString(1)}.{r.GetInt64(2)}", r.GetInt64(2),
-                r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3), r.GetInt64(4), Math.Round(r.GetDouble(5), 3), r.GetString(6)));
+            statuses.Add(new ProjectionStatus(r.GetString(0), "async", r.GetInt64(1).ToString(), r.GetInt64(1),
+                r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), Math.Round(r.GetDouble(4), 3), r.GetString(5)));
         return statuses;
     }
 }

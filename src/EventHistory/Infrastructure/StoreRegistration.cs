@@ -6,14 +6,14 @@ namespace EventHistory.Infrastructure;
 
 public static class StoreRegistration
 {
-    /// The async projections, the daemon that keeps them and the rebuilders.
+    /// The async projections (registered with Marten by the EventStore), Marten's daemon that keeps
+    /// them, and the rebuilders.
     public static IServiceCollection AddProjectionDaemon(this IServiceCollection services)
     {
-        services.AddSingleton<IAsyncProjection, StreamEventCountsProjection>();
-        services.AddSingleton<IAsyncProjection, ItemSearchProjection>();
+        services.AddSingleton<AsyncProjection, StreamEventCountsProjection>();
+        services.AddSingleton<AsyncProjection, ItemSearchProjection>();
         services.AddSingleton<NewsItemProjection>();
-        services.AddSingleton(DaemonOptions.FromEnvironment());
-        services.AddSingleton<ProjectionDaemon>();
+        services.AddSingleton<AsyncDaemon>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ShadowRebuild>();
         services.AddSingleton<ProjectionCatalog>();

@@ -4,16 +4,16 @@ using EventHistory.Infrastructure;
 
 namespace EventHistory.Projections;
 
-/// Every projection that can be rebuilt from the events, by name: the async ones the daemon
-/// keeps, and the inline news_items (eh_items, eh_item_revisions, eh_item_paths).
+/// Every projection that can be rebuilt from the events, by name: the async ones Marten's daemon
+/// keeps (rebuilt through it), and the inline news_items (eh_items, eh_item_revisions, eh_item_paths).
 public sealed class ProjectionCatalog(
-    IEnumerable<IAsyncProjection> asyncProjections, NewsItemProjection newsItems,
+    IEnumerable<AsyncProjection> asyncProjections, NewsItemProjection newsItems,
     ProjectionRebuilder rebuilder, ShadowRebuild shadow)
 {
     public const string NewsItems = "news_items";
     public static readonly string[] NewsItemTables = ["eh_items", "eh_item_revisions", "eh_item_paths"];
 
-    public IReadOnlyList<IAsyncProjection> Async { get; } = [.. asyncProjections];
+    public IReadOnlyList<AsyncProjection> Async { get; } = [.. asyncProjections];
 
     public IEnumerable<string> Names => [NewsItems, .. Async.Select(p => p.Name)];
 

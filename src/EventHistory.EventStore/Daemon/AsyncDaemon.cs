@@ -1,0 +1,57 @@
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EventHistory.EventStore.Daemon;
+
+/// Marten's async daemon in hot/cold mode: every process may run one, and for each projection
+/// exactly one holds its advisory lock and works while the others wait to take over.
+public sealed class AsyncDaemon(EventStore store, ILogger<ProjectionCoordinator>? log = null)
+{
+    private volatile ProjectionCoordinator? _running;
+
+    /// Marten's daemon in this process while it runs (rebuilds go through it), else null.
+    public IProjectionDaemon? Running => _running?.DaemonForMainDatabase();
+
+    /// Whether this daemon holds a projection's lock and works on it (the others wait on standby).
+    public bool Works => Running?.CurrentAgents().Count > 0;
+
+    /// The daemon's part of the one Marten configuration (MartenStore.Configure).
+    internal static void Configure(StoreOptions options, string schema, IEnumerable<AsyncProjection> projections)
+    {
+        options.Projections.AsyncMode = DaemonMode.HotCold;
+        // A session lock, not Marten's default transaction-scoped one: a leader's lock must not sit
+        // "idle in transaction", where it would look like a live appender to the gap detection of
+        // every other store in the database and hold their high-water marks back.
+        options.Events.UseAdvisoryLockTransaction = false;
+        // Standby daemons ask for the locks this often; a killed leader's locks die with its session.
+        options.Projections.LeadershipPollingTime = 1000;
+        options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+        if (int.TryParse(Environment.GetEnvironmentVariable("EVENTHISTORY_DAEMON_BATCH"), out var batch) && batch > 0)
+            foreach (var p in projections) p.BatchSize = batch;
+        foreach (var projection in projections)
+            options.Projections.Add(projection, ProjectionLifecycle.Async, projection.Name, o =>
+            {
+                o.BatchSize = projection.BatchSize;
+                foreach (var table in projection.Tables) o.DeleteDataInTableOnTeardown($"{schema}.{table}");
+            });
+    }
+
+    /// Runs until cancelled: takes the locks of whatever projections no other process works on.
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await using var coordinator = new ProjectionCoordinator(store.Marten, log ?? NullLogger<ProjectionCoordinator>.Instance);
+        await coordinator.StartAsync(ct);
+        _running = coordinator;
+        try { await Task.Delay(Timeout.Infinite, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            _running = null;
+            await coordinator.StopAsync(CancellationToken.None);
+        }
+    }
+}
