@@ -76,7 +76,6 @@ public sealed class EventStore(
         var last = expectedVersion + events.Count;
         foreach (var projection in _projections) await projection.ApplyAsync(conn, tx, stored, stateBefore, ct);
         await tx.CommitAsync(ct);
-        await NotifyAsync(conn, ct);
         return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
     }
 
@@ -122,17 +121,6 @@ public sealed class EventStore(
         }
         while (await reader.NextResultAsync(ct)) { }
         return stored;
-    }
-
-    /// Wakes listeners (the projection daemon) after the commit, in a transaction of its own that
-    /// does not wait for the disk. A NOTIFY inside the append would serialize every appending
-    /// transaction's commit, disk flush included, on PostgreSQL's notify queue lock (no group
-    /// commit: one append per flush). A wake-up lost in a crash costs only a poll interval.
-    private static async Task NotifyAsync(NpgsqlConnection conn, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "select set_config('synchronous_commit', 'off', true), pg_notify('mt_events', current_schema())", conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// The outcome of a command that was already appended, or null; a command id that was used for
