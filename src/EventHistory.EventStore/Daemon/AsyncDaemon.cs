@@ -23,6 +23,10 @@ public sealed class AsyncDaemon(EventStore store, ILogger<ProjectionCoordinator>
     internal static void Configure(StoreOptions options, string schema, IEnumerable<AsyncProjection> projections)
     {
         options.Projections.AsyncMode = DaemonMode.HotCold;
+        // Never skip a sequence gap while a transaction that may still fill it is alive (Marten 9's
+        // default, pinned here): with it off, an append held open past StaleSequenceThreshold is
+        // skipped for good, as DaemonTests.an_append_held_open_past_the_stale_threshold... shows.
+        options.Projections.UseTransactionEvidenceForGapSkipping = true;
         // A session lock, not Marten's default transaction-scoped one: a leader's lock must not sit
         // "idle in transaction", where it would look like a live appender to the gap detection of
         // every other store in the database and hold their high-water marks back.
