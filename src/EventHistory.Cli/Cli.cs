@@ -123,7 +123,7 @@ public static class Cli
             foreach (var f in e.Errors) error.WriteLine($"eventhistory: {f.PropertyName}: {f.ErrorMessage}");
             return 1;
         }
-        catch (Exception e) when (e is NotFoundException or EditRejectedException or EventStore.ConcurrencyException or EventStore.CommandReusedException)
+        catch (Exception e) when (e is NotFoundException or EditRejectedException or EventStore.ConcurrencyException or EventStore.CommandReusedException or EventStore.Daemon.ProjectionBusyException)
         {
             error.WriteLine($"eventhistory: {e.Message}");
             return 1;

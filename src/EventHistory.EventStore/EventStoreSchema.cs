@@ -9,25 +9,46 @@ public static class EventStoreSchema
     private const long SchemaLockKey = 0x4576_656e_7453_6368;
 
     /// Marten creates or migrates its own tables first (our functions read mt_events), then our
-    /// tables and the projections' (<paramref name="moreSql"/>) are created.
+    /// tables and the projections' (<paramref name="moreSql"/>) are created. A schema already made
+    /// by these very scripts and this Marten is left alone: DDL takes table locks, and run while
+    /// other processes append (a second service starting, a CLI command) it can deadlock with them.
     public static async Task EnsureCreatedAsync(NpgsqlDataSource db, IEnumerable<string>? moreSql = null, CancellationToken ct = default)
     {
+        string[] scripts = [ReadResource("EventHistory.EventStore.Schema.sql"), .. moreSql ?? []];
+        var fingerprint = Fingerprint(scripts);
         await using var conn = await db.OpenConnectionAsync(ct);
         await Execute(conn, null, $"select pg_advisory_lock({SchemaLockKey})", ct);
         try
         {
+            if (await MadeByAsync(conn, ct) == fingerprint) return;
             await RefuseTheOldStoreAsync(conn, ct);
             await using (var marten = MartenStore.Build(db, new EventTypes(), migrate: true))
                 await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await Execute(conn, tx, ReadResource("EventHistory.EventStore.Schema.sql"), ct);
-            foreach (var sql in moreSql ?? []) await Execute(conn, tx, sql, ct);
+            foreach (var sql in scripts) await Execute(conn, tx, sql, ct);
+            await Execute(conn, tx,
+                $"create table if not exists eh_schema (id int primary key, fingerprint text not null); " +
+                $"insert into eh_schema values (1, '{fingerprint}') on conflict (id) do update set fingerprint = excluded.fingerprint", ct);
             await tx.CommitAsync(ct);
         }
         finally
         {
             await Execute(conn, null, $"select pg_advisory_unlock({SchemaLockKey})", CancellationToken.None);
         }
+    }
+
+    /// Marten's version and every script's text: a new release or a changed script runs them again.
+    private static string Fingerprint(IEnumerable<string> scripts) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join("\u0000", [typeof(Marten.DocumentStore).Assembly.GetName().Version?.ToString() ?? "", .. scripts]))));
+
+    /// The fingerprint of the scripts that made this schema; null for a schema never made.
+    private static async Task<string?> MadeByAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("select to_regclass('eh_schema') is not null", conn))
+            if (await exists.ExecuteScalarAsync(ct) is not true) return null;
+        await using var cmd = new NpgsqlCommand("select fingerprint from eh_schema where id = 1", conn);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     /// Before Marten, the service kept its hash chain in columns of its own mt_events table; Marten

@@ -20,10 +20,10 @@ create table if not exists eh_command_log (
     stream_id     uuid not null,
     first_version bigint not null,
     last_version  bigint not null,
-    recorded      timestamptz not null default now()
+    recorded      timestamptz not null default now(),
+    -- What the command asked for (a hash of the request): the same id with another request is refused.
+    request_hash  bytea
 );
--- What the command asked for (a hash of the request): the same id with another request is refused.
-alter table eh_command_log add column if not exists request_hash bytea;
 
 -- Async projections keep their positions in Marten's mt_event_progression (Marten's daemon).
 drop table if exists eh_projection_progress;

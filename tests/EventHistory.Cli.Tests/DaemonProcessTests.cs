@@ -124,6 +124,14 @@ public sealed class DaemonProcessTests : IAsyncLifetime
             await AppendAsync(5, 40);
             await CaughtUpAsync();
             Assert.Equal(await TextAsync(Committed), await TextAsync(Projected));
+
+            // A rebuild from a process whose daemon does not keep the projection would reset it under
+            // daemon-b's feet: it is refused, and the projection is left as it was.
+            var admin = new Dictionary<string, string> { ["EVENTHISTORY_KEY"] = await new Access.ApiKeys(_db.DataSource).CreateAsync("cli-admin", Access.Role.Admin) };
+            var (code, _, error) = await CliProcess.RunAsync(_db.ConnectionString, admin, "rebuild", "stream_event_counts");
+            Assert.Equal(1, code);
+            Assert.Contains("kept by the daemon of another process", error);
+            Assert.Equal(await TextAsync(Committed), await TextAsync(Projected));
         }
         finally
         {

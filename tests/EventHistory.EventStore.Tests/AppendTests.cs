@@ -171,6 +171,20 @@ public sealed class AppendTests : StoreTestBase
     }
 
     [Fact]
+    public async Task starting_against_a_made_schema_takes_no_table_lock_while_appends_are_in_flight()
+    {
+        // An append in flight holds its tables; DDL on them would wait for it, and could deadlock with it.
+        await using var conn = await Db.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("lock table eh_event_chain, eh_command_log, counts in row exclusive mode", conn, tx))
+            await hold.ExecuteNonQueryAsync();
+
+        await EventStoreSchema.EnsureCreatedAsync(Db.DataSource, ["create table if not exists counts (stream_id uuid primary key, n int not null)"])
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        await tx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task a_database_of_the_store_before_marten_is_refused_and_left_as_it_was()
     {
         await using var old = await Testing.TestDatabase.CreateAsync();

@@ -16,6 +16,12 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
 
     public async Task<long> RebuildAsync(AsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
     {
+        // Marten's rebuild resets the projection under the feet of a daemon that works on it in
+        // another process: that daemon's agent would go on from its own position. Refuse instead.
+        var runningHere = daemon.Running is { } here && here.CurrentAgents().Any(a => a.Name.Identity == projection.ShardName);
+        if (!runningHere && (await ProjectionStatusReader.ReadAsync(store.DataSource, [projection.Name], ct))[0].State == "running")
+            throw new ProjectionBusyException(projection.Name);
+
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         // Held for the rebuild's length: the status reports the projection as rebuilding.
         await ProjectionLocks.ExecuteAsync(conn, $"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", projection.Name, ct);
@@ -64,4 +70,12 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         await using var count = new NpgsqlCommand("select count(*) from eh_event_chain", conn);
         return (long)(await count.ExecuteScalarAsync(ct))!;
     }
+}
+
+/// The projection is kept by a daemon in another process: rebuild it there, or stop that daemon.
+public sealed class ProjectionBusyException(string projection)
+    : InvalidOperationException($"Projection {projection} is kept by the daemon of another process: rebuild it through that process " +
+                                "(POST /api/projections/{name}/rebuild to that service) or stop that daemon first.")
+{
+    public string Projection { get; } = projection;
 }

@@ -36,6 +36,11 @@ public sealed class ItemSearchProjection : AsyncProjection
                 operations.QueueSqlCommand("update eh_item_search set headline = ?, slug = ?, summary = ? where item_id = ?",
                     v.Headline, v.Slug, v.Summary, e.StreamId);
                 break;
+            case PagePublished p:
+                // An imported page is the item's current version (NewsItem.Apply does the same).
+                operations.QueueSqlCommand("update eh_item_search set headline = ?, slug = ?, summary = ? where item_id = ?",
+                    p.Page.Headline, p.Page.Slug, p.Page.Summary, e.StreamId);
+                break;
             case NewsItemRetracted:
                 operations.QueueSqlCommand("update eh_item_search set status = 'Retracted' where item_id = ?", e.StreamId);
                 break;

@@ -25,10 +25,10 @@ create table if not exists eh_item_revisions (
     editor      varchar,
     reason      text,
     state       jsonb not null,
+    -- The event's own edit time; edited_at is the item's edit clock, which never goes back.
+    event_edited_at timestamptz,
     primary key (item_id, revision)
 );
--- The event's own edit time; edited_at is the item's edit clock, which never goes back.
-alter table eh_item_revisions add column if not exists event_edited_at timestamptz;
 create index if not exists eh_item_revisions_edited on eh_item_revisions (item_id, edited_at);
 create index if not exists eh_item_revisions_recorded on eh_item_revisions (item_id, recorded_at);
 

@@ -87,8 +87,37 @@ public sealed class PageImportHarness : IAsyncDisposable
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
-    public Task<long> RebuildNewsItemsAsync() =>
-        _services.GetRequiredService<Projections.ProjectionCatalog>().RebuildAsync(Projections.ProjectionCatalog.NewsItems, null, default);
+    public Task<long> RebuildAsync(string projection) =>
+        _services.GetRequiredService<Projections.ProjectionCatalog>().RebuildAsync(projection, null, default);
+
+    public IEnumerable<string> AsyncProjections => _services.GetRequiredService<Projections.ProjectionCatalog>().Async.Select(p => p.Name);
+
+    /// Every row the async projections wrote, as text in a fixed order.
+    public async Task<string> AsyncTablesAsync()
+    {
+        await using var cmd = Db.DataSource.CreateCommand(
+            """
+            select coalesce((select string_agg(t::text, E'\n' order by t.item_id) from eh_item_search t), '') || E'\n--\n' ||
+                   coalesce((select string_agg(t::text, E'\n' order by t.stream_id) from eh_stream_event_counts t), '')
+            """);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// Runs Marten's daemon, as the service does, until every async projection has applied every event.
+    public async Task CatchUpAsync()
+    {
+        using var stop = new CancellationTokenSource();
+        var daemon = _services.GetRequiredService<EventStore.Daemon.AsyncDaemon>();
+        var run = Task.Run(() => daemon.RunAsync(stop.Token));
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((await EventStore.Daemon.ProjectionStatusReader.ReadAsync(Db.DataSource, AsyncProjections)).Any(s => s.LagEvents > 0))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The async projections did not catch up.");
+            await Task.Delay(100);
+        }
+        await stop.CancelAsync();
+        await run;
+    }
 
     public async ValueTask DisposeAsync()
     {
