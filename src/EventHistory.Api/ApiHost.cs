@@ -21,6 +21,8 @@ public static class ApiHost
         builder.Services.AddOpenApi();
         if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
             builder.Services.AddHostedService<DaemonService>();
+        // Marten's daemon reports every batch it applies at Information: keep its warnings and errors.
+        builder.Logging.AddFilter("Marten.Events.Daemon", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var app = builder.Build();
