@@ -57,8 +57,8 @@ public static class CommandPath
         return
         [
             new Measure($"2 HTTP revise headline, {o.Writers} clients", run.PerSecond, rawBaseline.PerSecond, "edits/s", ">= 0.5",
-                $"{run.Describe("service")}; per edit: authentication (1 query), state read, lock, events, projection read and rows, commit, " +
-                "wake-up; the service also runs its projection daemon; the bench client shares the cores with the service and PostgreSQL. " +
+                $"{run.Describe("service")}; per edit 7 round trips: authentication (1 query), state read, stream lock with version and order " +
+                "check, Marten's append, chain hash, projection rows, commit; the service also runs Marten's daemon; the bench client shares the cores with the service and PostgreSQL. " +
                 "Baseline: measure 1's raw rows/s."),
             new Measure("2m service peak working set", peak, null, "MiB", "", "kernel high-water mark (VmHWM) of the service process, start-up included"),
         ];

@@ -121,7 +121,7 @@ public static partial class Import
         await using var target = await BenchSchema.CreateAsync(o.ConnectionString, "bench_import_copy");
         var tables = new List<string>();
         await using (var cmd = source.Db.CreateCommand(
-            "select table_name from information_schema.tables where table_schema = @s and table_type = 'BASE TABLE' and table_name <> 'eh_api_keys'"))
+            "select table_name from information_schema.tables where table_schema = @s and table_type = 'BASE TABLE' and table_name not in ('eh_api_keys', 'eh_schema')"))
         {
             cmd.Parameters.AddWithValue("s", source.Name);
             await using var r = await cmd.ExecuteReaderAsync();
