@@ -29,15 +29,19 @@ public class ApiServer : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var keys = _app.Services.GetRequiredService<ApiKeys>();
-        Anonymous = new HttpClient { BaseAddress = new Uri(address) };
+        Anonymous = new HttpClient(Handler()) { BaseAddress = new Uri(address) };
         Reader = await ClientFor(address, await keys.CreateAsync("test-reader", Role.Reader));
         Client = await ClientFor(address, await keys.CreateAsync("test-editor", Role.Editor));
         Admin = await ClientFor(address, await keys.CreateAsync("test-admin", Role.Admin));
     }
 
+    /// A request sent with Expect: 100-continue waits for the server's answer before its body, however
+    /// busy the machine (the default gives up waiting after a second and sends the body anyway).
+    private static SocketsHttpHandler Handler() => new() { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) };
+
     private static Task<HttpClient> ClientFor(string address, string key)
     {
-        var client = new HttpClient { BaseAddress = new Uri(address) };
+        var client = new HttpClient(Handler()) { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return Task.FromResult(client);
     }

@@ -32,7 +32,11 @@ public sealed class SourceTextsApiTests(ApiServer server) : IClassFixture<ApiSer
     {
         var content = new ByteArrayContent(text);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return (client ?? _http).PutAsync($"{item}/sources/{source}/text{query}", content);
+        // Expect: 100-continue: a body the server refuses unread (413) is then never sent, so the
+        // client cannot be cut off mid-send (a broken pipe on a busy machine).
+        var request = new HttpRequestMessage(HttpMethod.Put, $"{item}/sources/{source}/text{query}") { Content = content };
+        request.Headers.ExpectContinue = true;
+        return (client ?? _http).SendAsync(request);
     }
 
     private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
