@@ -56,7 +56,7 @@ public sealed class EventStore(
             return earlier with { Events = await ReadStreamAsync(streamId, earlier.FirstVersion, earlier.LastVersion, ct) };
         }
 
-        var (actual, olderThanPredecessor) = await StreamLock.TakeAsync(conn, tx, streamId, ct);
+        var (actual, olderThanPredecessor) = await StreamLock.TakeAsync(conn, tx, streamId, entered: metadata.CommandId is not null, ct);
         if (actual != expectedVersion)
         {
             await tx.RollbackAsync(ct);

@@ -16,11 +16,12 @@ public static class StreamLock
     /// than that of the transaction that wrote the version. The second statement of the batch
     /// starts once the lock is held, on a new snapshot (read committed), so it sees the writer it
     /// waited for, at no extra round trip.
+    /// <paramref name="entered"/>: the transaction has run EnterAppendSql already (a command id's claim does).
     internal static async Task<(long Version, bool OlderThanPredecessor)> TakeAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, CancellationToken ct)
+        NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, bool entered, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(EnterAppendSql));
+        if (!entered) batch.BatchCommands.Add(new NpgsqlBatchCommand(EnterAppendSql));
         var take = new NpgsqlBatchCommand($"select pg_advisory_xact_lock({Key}, hashtext(current_schema() || '/' || @id::text))");
         take.Parameters.AddWithValue("id", streamId);
         batch.BatchCommands.Add(take);
@@ -33,8 +34,7 @@ public static class StreamLock
         state.Parameters.AddWithValue("id", streamId);
         batch.BatchCommands.Add(state);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
-        await reader.NextResultAsync(ct);
+        for (var skip = batch.BatchCommands.Count - 1; skip > 0; skip--) await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetBoolean(1));
     }
