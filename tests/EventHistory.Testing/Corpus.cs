@@ -1,6 +1,7 @@
 namespace EventHistory.Testing;
 
-/// The real pages in ../shared/corpus beside the repository (EVENTHISTORY_CORPUS overrides).
+/// The real pages in tests/corpus, copied into the repository from shared/corpus so a clone stands
+/// alone (EVENTHISTORY_CORPUS overrides).
 public static class Corpus
 {
     public static string Root { get; } = Find();
@@ -14,9 +15,9 @@ public static class Corpus
         {
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "EventHistory.sln")))
             {
-                var corpus = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "corpus"));
+                var corpus = System.IO.Path.Combine(dir.FullName, "tests", "corpus");
                 if (Directory.Exists(corpus)) return corpus;
-                throw new DirectoryNotFoundException($"The corpus is expected at {corpus} (shared/ beside the repository).");
+                throw new DirectoryNotFoundException($"The corpus is expected at {corpus}.");
             }
         }
         throw new DirectoryNotFoundException("Could not find the repository root above " + AppContext.BaseDirectory);

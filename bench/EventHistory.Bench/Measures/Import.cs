@@ -14,9 +14,8 @@ public static partial class Import
     public static async Task<IReadOnlyList<Measure>> RunAsync(Options o)
     {
         var name = $"3 bulk import of corpus pages";
-        var corpus = Path.GetFullPath(Path.Combine(o.Root, "..", "shared", "corpus"));
-        if (!Directory.Exists(corpus)) corpus = "/work/shared/corpus";
-        if (!Directory.Exists(corpus)) return [Measure.NotMeasured(name, "events/s", ">= 0.5", "the corpus (../shared/corpus) is missing")];
+        var corpus = Path.Combine(o.Root, "tests", "corpus");
+        if (!Directory.Exists(corpus)) return [Measure.NotMeasured(name, "events/s", ">= 0.5", "the corpus (tests/corpus) is missing")];
         var pages = LoadPages(corpus);
 
         await using var schema = await BenchSchema.CreateAsync(o.ConnectionString, "bench_import");
