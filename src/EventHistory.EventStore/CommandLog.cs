@@ -2,35 +2,10 @@ using Npgsql;
 
 namespace EventHistory.EventStore;
 
-/// Idempotent commands: a command id is claimed in the append's transaction, so a retry answers
-/// the first outcome and appends nothing.
+/// Idempotent commands: a command id is claimed in the append's transaction (eh_append_guard), so
+/// a retry answers the first outcome and appends nothing.
 internal static class CommandLog
 {
-    /// Null when the id is new (it is now claimed); else the first outcome. Claiming the id first
-    /// makes a concurrent retry wait on the unique key until we commit or roll back.
-    public static async Task<AppendResult?> ClaimAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, string commandId, byte[]? requestHash, CancellationToken ct)
-    {
-        // The claim gives the transaction its id: enter as an appender first (StreamLock.EnterAppendSql).
-        await using var batch = new NpgsqlBatch(conn, tx);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamLock.EnterAppendSql));
-        var claim = new NpgsqlBatchCommand(
-            "insert into eh_command_log (command_id, stream_id, first_version, last_version, request_hash) values (@c, @s, 0, 0, @h) on conflict do nothing");
-        claim.Parameters.AddWithValue("c", commandId);
-        claim.Parameters.AddWithValue("s", Guid.Empty);
-        claim.Parameters.AddWithValue("h", NpgsqlTypes.NpgsqlDbType.Bytea, (object?)requestHash ?? DBNull.Value);
-        batch.BatchCommands.Add(claim);
-        await batch.ExecuteNonQueryAsync(ct);
-        if (claim.RecordsAffected == 1) return null;
-
-        await using var cmd = new NpgsqlCommand(
-            "select stream_id, first_version, last_version, request_hash from eh_command_log where command_id = @c", conn, tx);
-        cmd.Parameters.AddWithValue("c", commandId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return Outcome(reader, commandId, requestHash);
-    }
-
     /// The first outcome, if the command was for the same request; a request is known by its hash
     /// (a command logged without one, by an older writer, matches any).
     private static AppendResult Outcome(NpgsqlDataReader reader, string commandId, byte[]? requestHash)

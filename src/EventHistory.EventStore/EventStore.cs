@@ -5,15 +5,16 @@ using Npgsql;
 
 namespace EventHistory.EventStore;
 
-/// Marten's event store with our layer on top, in the append's one transaction: the expected
-/// version checked under the stream's lock, the command log (idempotent commands), the hash chain
-/// and the writing transaction's id (gap-safe global order), and our inline projections.
+/// Marten's event store with our layer on top, in the append's one batch and transaction: the
+/// expected version checked under the stream's lock, the command log (idempotent commands), the
+/// hash chain and the writing transaction's id (gap-safe global order), and our inline projections.
 public sealed class EventStore(
     NpgsqlDataSource db, EventTypes types, IEnumerable<IInlineProjection> projections,
-    IEnumerable<Daemon.AsyncProjection>? asyncProjections = null) : IAsyncDisposable
+    IEnumerable<Daemon.AsyncProjection>? asyncProjections = null, TimeProvider? clock = null) : IAsyncDisposable
 {
     private readonly DocumentStore _marten = MartenStore.Build(db, types, asyncProjections: asyncProjections);
     private readonly IReadOnlyList<IInlineProjection> _projections = [.. projections];
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public NpgsqlDataSource DataSource => db;
     public EventTypes Types => types;
@@ -29,7 +30,7 @@ public sealed class EventStore(
         AppendAsync(streamId, streamType, expectedVersion, events, metadata, null, ct);
 
     /// The same, with the stream's state at <paramref name="expectedVersion"/> as the writer read it,
-    /// for the inline projections (see IInlineProjection).
+    /// for the inline projections (see ProjectionInput).
     public async Task<AppendResult> AppendAsync(
         Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
         EventMetadata metadata, object? stateBefore, CancellationToken ct = default)
@@ -37,90 +38,67 @@ public sealed class EventStore(
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
         for (var attempt = 1; ; attempt++)
         {
-            if (await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, stateBefore, ct) is { } result) return result;
-            if (attempt == 10) throw new InvalidOperationException($"Could not order an append to stream {streamId} after its predecessor.");
+            try
+            {
+                return await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, stateBefore, ct);
+            }
+            catch (AppendOutOfOrderException) when (attempt < 10)
+            {
+                // Global readers order by transaction id. This transaction got its id (claiming its
+                // command id) before it waited for the stream's lock, so its events would sort before
+                // the version they follow: retry in a new transaction, which gets a newer id.
+            }
+            catch (CommandAppendedException e)
+            {
+                var earlier = await CommandLog.FindAsync(db, e.CommandId, metadata.RequestHash, ct)
+                    ?? throw new InvalidOperationException($"Command {e.CommandId} was claimed but its outcome is not recorded.");
+                return earlier with { Events = await ReadStreamAsync(earlier.StreamId, earlier.FirstVersion, earlier.LastVersion, ct) };
+            }
         }
     }
 
-    /// Null when this transaction's id is older than the stream's last writer's (see below).
-    private async Task<AppendResult?> TryAppendAsync(
+    /// One batch and a commit: the guard (eh_append_guard), Marten's append, the hash chain, the
+    /// command's record and every inline projection's rows.
+    private async Task<AppendResult> TryAppendAsync(
         Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
         EventMetadata metadata, object? stateBefore, CancellationToken ct)
     {
+        var last = expectedVersion + events.Count;
+        // The store's clock, stamped here rather than by Marten at save time so the projections
+        // know it before the batch is sent; PostgreSQL keeps microseconds.
+        var now = _clock.GetUtcNow();
+        var recorded = now.AddTicks(-(now.Ticks % 10));
+        var projected = events.Select((e, i) => new ProjectedEvent(streamId, expectedVersion + i + 1, types.NameOf(e.GetType()), e, recorded, metadata.UserName)).ToList();
+
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var writes = new List<NpgsqlBatchCommand>();
+        var input = new ProjectionInput(projected, stateBefore, conn, tx);
+        foreach (var projection in _projections) writes.AddRange(await projection.ProjectAsync(input, ct));
 
-        if (metadata.CommandId is { } commandId && await CommandLog.ClaimAsync(conn, tx, commandId, metadata.RequestHash, ct) is { } earlier)
-        {
-            await tx.RollbackAsync(ct);
-            return earlier with { Events = await ReadStreamAsync(streamId, earlier.FirstVersion, earlier.LastVersion, ct) };
-        }
-
-        var (actual, olderThanPredecessor) = await StreamLock.TakeAsync(conn, tx, streamId, entered: metadata.CommandId is not null, ct);
-        if (actual != expectedVersion)
-        {
-            await tx.RollbackAsync(ct);
-            throw new ConcurrencyException(streamId, expectedVersion, actual);
-        }
-        if (actual > 0 && olderThanPredecessor)
-        {
-            // Global readers order by transaction id. This transaction got its id before it waited
-            // for the stream's lock, so its events would sort before the version it follows: retry
-            // in a new transaction (a newer id), before any sequence number is drawn.
-            await tx.RollbackAsync(ct);
-            return null;
-        }
-
-        var ids = await AppendThroughMartenAsync(tx, streamId, streamType, expectedVersion, events, metadata, ct);
-        var stored = await ChainAsync(conn, tx, streamId, expectedVersion, events, ids, metadata, ct);
-        var last = expectedVersion + events.Count;
-        foreach (var projection in _projections) await projection.ApplyAsync(conn, tx, stored, stateBefore, ct);
-        await tx.CommitAsync(ct);
-        return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
-    }
-
-    private async Task<Guid[]> AppendThroughMartenAsync(
-        NpgsqlTransaction tx, Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
-        EventMetadata metadata, CancellationToken ct)
-    {
         await using var session = _marten.LightweightSession(SessionOptions.ForTransaction(tx));
         session.CorrelationId = metadata.CorrelationId;
         session.CausationId = metadata.CausationId;
         session.LastModifiedBy = metadata.UserName;
         foreach (var (key, value) in metadata.Headers ?? new Dictionary<string, string>()) session.SetHeader(key, value);
+        session.QueueOperation(new AppendGuard(streamId, expectedVersion, metadata.CommandId, metadata.RequestHash));
         var action = expectedVersion == 0
             ? session.Events.StartStream(types.StreamType(streamType), streamId, [.. events])
             : session.Events.Append(streamId, [.. events]);
+        foreach (var e in action.Events) e.Timestamp = recorded;
+        var chain = new ChainAppend(streamId, expectedVersion + 1, last);
+        session.QueueOperation(chain);
+        if (metadata.CommandId is { } commandId) session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, streamId, expectedVersion + 1, last)));
+        foreach (var write in writes) session.QueueOperation(new QueuedWrite(write));
         await session.SaveChangesAsync(ct);
-        return [.. action.Events.Select(e => e.Id)];
-    }
 
-    /// Chains the stored events onto the stream's hash chain and records the command, in one round
-    /// trip; answers the events as stored (sequence numbers and times are drawn by the server).
-    private async Task<List<StoredEvent>> ChainAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, Guid streamId, long expectedVersion, IReadOnlyList<object> events,
-        Guid[] ids, EventMetadata metadata, CancellationToken ct)
-    {
-        var last = expectedVersion + events.Count;
-        await using var batch = new NpgsqlBatch(conn, tx);
-        var chain = new NpgsqlBatchCommand("select seq_id, version, recorded from eh_chain_append(@s, @from, @to)");
-        chain.Parameters.AddWithValue("s", streamId);
-        chain.Parameters.AddWithValue("from", expectedVersion + 1);
-        chain.Parameters.AddWithValue("to", last);
-        batch.BatchCommands.Add(chain);
-        if (metadata.CommandId is { } commandId) batch.BatchCommands.Add(CommandLog.Record(commandId, streamId, expectedVersion + 1, last));
-
-        var stored = new List<StoredEvent>(events.Count);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"Marten did not store version {expectedVersion + i + 1} of stream {streamId}.");
-            stored.Add(new StoredEvent(reader.GetInt64(0), ids[i], streamId, reader.GetInt64(1),
-                types.NameOf(events[i].GetType()), events[i], reader.GetFieldValue<DateTimeOffset>(2),
-                metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers));
-        }
-        while (await reader.NextResultAsync(ct)) { }
-        return stored;
+        if (chain.Stored.Count != events.Count)
+            throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {events.Count} events for stream {streamId}.");
+        var stored = events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, streamId, chain.Stored[i].Version,
+            projected[i].Type, e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers)).ToList();
+        foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);
+        await tx.CommitAsync(ct);
+        return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
     }
 
     /// The outcome of a command that was already appended, or null; a command id that was used for

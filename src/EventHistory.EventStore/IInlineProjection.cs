@@ -2,11 +2,34 @@ using Npgsql;
 
 namespace EventHistory.EventStore;
 
-/// Runs inside the append's transaction: what it writes commits or rolls back with the events.
-/// <c>stateBefore</c> is the stream's state at the version the append followed, when the writer
-/// had it in hand (the append checked that version under the stream's lock, so it is exact): the
-/// projection need not read it again. Null for new streams, rebuilds and writers that had none.
+/// An event as an inline projection sees it: everything is known before the append is sent
+/// (the version follows the checked expected version; the store stamps the recorded time), so
+/// the projection's rows ride in the append's one batch. The sequence number is drawn by the
+/// server in that batch and is not part of it.
+public sealed record ProjectedEvent(Guid StreamId, long Version, string Type, object Data, DateTimeOffset Timestamp, string? UserName)
+{
+    public static ProjectedEvent From(StoredEvent e) => new(e.StreamId, e.Version, e.Type, e.Data, e.Timestamp, e.UserName);
+}
+
+/// What a projection is given. <see cref="StateBefore"/> is the stream's state at the version the
+/// append follows, when the writer had it in hand (the append checks that version under the
+/// stream's lock, so it is exact); null for new streams, rebuilds and writers that had none.
+/// <see cref="Connection"/> reads what else the projection needs: in an append it runs before the
+/// stream's lock is taken, so a projection that reads a stream's state must check it is at the
+/// version the events follow (else the append is stale: throw ConcurrencyException); in a
+/// rebuild it reads the tables being rebuilt.
+public sealed record ProjectionInput(
+    IReadOnlyList<ProjectedEvent> Events, object? StateBefore, NpgsqlConnection Connection, NpgsqlTransaction? Transaction);
+
+/// An inline projection: its rows commit or roll back with the events.
 public interface IInlineProjection
 {
-    Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct);
+    /// The statements (no rows returned, @named parameters) that bring the projection's tables
+    /// up to date with the events, in order; the store sends them in the append's batch.
+    ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct);
+
+    /// Runs in the append's transaction after its batch, before the commit. Nothing by default; it
+    /// costs a round trip only for a projection that uses it (the tests hold appends open here).
+    Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct) =>
+        Task.CompletedTask;
 }

@@ -59,6 +59,44 @@ begin
     end loop;
 end $$;
 
+-- The first statement of every append's one batch, before Marten's append draws any sequence
+-- number, so a refused writer burns nothing. In order:
+-- 1. enter as an appender of this schema (the shared lock eh_feed_horizon looks for), before the
+--    transaction has an id;
+-- 2. claim the command id, if any: a concurrent retry waits on the unique key until the first
+--    commits or rolls back; a committed one is refused with EH002 (the caller answers the first
+--    outcome);
+-- 3. take the stream's lock (an advisory lock: a new stream has no row to lock yet) and check the
+--    expected version, on a snapshot taken after the lock was granted (each statement of a
+--    volatile function takes its own under read committed): EH409, the actual version first;
+-- 4. refuse with EH40R a transaction whose id is older than that of the stream's last writer
+--    (its claim gave it an id before it waited for the lock): global readers order by
+--    transaction id, so the caller retries in a new transaction.
+create or replace function eh_append_guard(stream uuid, expected bigint, command varchar, request_hash bytea)
+returns void language plpgsql volatile as $$
+declare
+    actual bigint;
+begin
+    perform pg_advisory_xact_lock_shared(1162346500, hashtext(current_schema()));
+    if command is not null then
+        insert into eh_command_log (command_id, stream_id, first_version, last_version, request_hash)
+        values (command, '00000000-0000-0000-0000-000000000000', 0, 0, request_hash) on conflict do nothing;
+        if not found then
+            raise exception 'command % was appended already', command using errcode = 'EH002';
+        end if;
+    end if;
+    perform pg_advisory_xact_lock(1162346499, hashtext(current_schema() || '/' || stream::text));
+    select coalesce((select s.version from mt_streams s where s.id = stream), 0) into actual;
+    if actual <> expected then
+        -- The actual version leads the message (Npgsql redacts DETAIL by default).
+        raise exception '% is the version of stream %, not %', actual, stream, expected using errcode = 'EH409';
+    end if;
+    if actual > 0 and coalesce((select c.tx_id from eh_event_chain c where c.stream_id = stream
+                                order by c.version desc limit 1) > pg_current_xact_id(), false) then
+        raise exception 'this transaction is older than the last writer of stream %', stream using errcode = 'EH40R';
+    end if;
+end $$;
+
 -- The async projection stream_event_counts (Daemon/StreamEventCountsProjection.cs).
 create table if not exists eh_stream_event_counts (
     stream_id    uuid primary key,

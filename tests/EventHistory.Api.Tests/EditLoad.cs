@@ -107,13 +107,14 @@ public sealed class EditLoad(IReadOnlyList<(string Name, HttpClient Client)> wri
 
     /// Rows that only half an edit would leave: an event without its revision row or the reverse,
     /// a stream whose version disagrees with its events or its current row, a broken hash chain.
-    public const string HalfWrittenSql =
-        """
+    /// Marten's own tombstone stream (a row it writes after any refused append) is not an item.
+    public static readonly string HalfWrittenSql =
+        $"""
         select
           (select count(*) from mt_events e left join eh_item_revisions r on r.item_id = e.stream_id and r.revision = e.version where r.item_id is null)
         + (select count(*) from eh_item_revisions r left join mt_events e on e.stream_id = r.item_id and e.version = r.revision where e.id is null)
         + (select count(*) from mt_streams s where s.version <> (select coalesce(max(version), 0) from mt_events e where e.stream_id = s.id))
-        + (select count(*) from mt_streams s left join eh_items i on i.id = s.id where i.revision is distinct from s.version)
+        + (select count(*) from mt_streams s left join eh_items i on i.id = s.id where i.revision is distinct from s.version and s.id <> '{JasperFx.Events.Tombstone.StreamId}')
         + (select count(*) from mt_events e left join eh_event_chain c on c.seq_id = e.seq_id left join eh_event_chain p on p.stream_id = e.stream_id and p.version = e.version - 1
            where c.seq_id is null or c.prev_hash is distinct from p.hash)
         + (select count(*) from eh_command_log where first_version = 0)

@@ -7,7 +7,9 @@ namespace EventHistory.EventStore.Tests;
 /// were drawn, and holds others open for a while before they commit.
 public sealed class MischiefProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
+    public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct) => ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>([]);
+
+    public async Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
         {
@@ -24,7 +26,9 @@ public sealed class HoldingProjection : IInlineProjection
     public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
+    public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct) => ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>([]);
+
+    public async Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         if (!events.Any(e => e.Data is Noted { Text: "hold" })) return;
         Held.TrySetResult();

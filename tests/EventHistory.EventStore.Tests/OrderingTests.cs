@@ -19,7 +19,7 @@ public sealed class OrderingTests : StoreTestBase
             """);
         var late = Task.Run(() => Store.AppendAsync(id, "note", 2, [new Noted("v3")], By("bob", "cmd-late")));
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await Db.ScalarAsync("select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like 'insert into eh_command_log%'") == 0
+        while (await Db.ScalarAsync("select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%eh_append_guard(%'") == 0
                && DateTime.UtcNow < deadline) await Task.Delay(20);
 
         await using (var conn = await Db.DataSource.OpenConnectionAsync())

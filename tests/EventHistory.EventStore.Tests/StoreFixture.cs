@@ -13,16 +13,23 @@ public sealed class CountingProjection : IInlineProjection
 {
     public bool FailNext { get; set; }
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
+    public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct)
+    {
+        var writes = new List<NpgsqlBatchCommand>();
+        foreach (var e in input.Events)
+        {
+            var cmd = new NpgsqlBatchCommand("insert into counts (stream_id, n) values (@s, 1) on conflict (stream_id) do update set n = counts.n + 1");
+            cmd.Parameters.AddWithValue("s", e.StreamId);
+            writes.Add(cmd);
+        }
+        return ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>(writes);
+    }
+
+    /// Fails after the events went into the batch (their sequence numbers are drawn): the whole append rolls back.
+    public Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         if (FailNext) { FailNext = false; throw new InvalidOperationException("projection failed on purpose"); }
-        foreach (var e in events)
-        {
-            await using var cmd = new NpgsqlCommand(
-                "insert into counts (stream_id, n) values (@s, 1) on conflict (stream_id) do update set n = counts.n + 1", conn, tx);
-            cmd.Parameters.AddWithValue("s", e.StreamId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        return Task.CompletedTask;
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class ShadowRebuild(EventStore store)
                 await using (var tx = await conn.BeginTransactionAsync(ct))
                 {
                     await ExecuteAsync(conn, tx, path, ct);
-                    await projection.ApplyAsync(conn, tx, [.. batch.Select(e => e.Event)], null, ct);
+                    await ProjectAsync(projection, conn, tx, [.. batch.Select(e => e.Event)], ct);
                     await tx.CommitAsync(ct);
                 }
                 position = batch[^1].Position;
@@ -56,7 +56,7 @@ public sealed class ShadowRebuild(EventStore store)
                 await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", tables.Select(t => $"{live}.{Quote(t)}"))} in access exclusive mode", ct);
                 var late = await ReadCommittedAfterAsync(conn, tx, position, ct);
                 await ExecuteAsync(conn, tx, path, ct);
-                if (late.Count > 0) await projection.ApplyAsync(conn, tx, late, null, ct);
+                if (late.Count > 0) await ProjectAsync(projection, conn, tx, late, ct);
                 foreach (var table in tables)
                     await ExecuteAsync(conn, tx, $"drop table {live}.{Quote(table)}; alter table {shadow}.{Quote(table)} set schema {live}", ct);
                 await tx.CommitAsync(ct);
@@ -84,6 +84,17 @@ public sealed class ShadowRebuild(EventStore store)
         var events = new List<StoredEvent>();
         while (await r.ReadAsync(ct)) events.Add(store.ReadEvent(r));
         return events;
+    }
+
+    /// The projection's statements for the events, sent as one batch in the rebuild's transaction.
+    private static async Task ProjectAsync(
+        IInlineProjection projection, NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        var writes = await projection.ProjectAsync(new ProjectionInput([.. events.Select(ProjectedEvent.From)], null, conn, tx), ct);
+        if (writes.Count == 0) return;
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var write in writes) batch.BatchCommands.Add(write);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

@@ -7,19 +7,20 @@ namespace EventHistory.Articles;
 /// One row per captured version, in the append's transaction, so a capture is readable as soon as it is acknowledged.
 public sealed class SourceTextProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
+    public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct)
     {
-        foreach (var stored in events)
+        var writes = new List<NpgsqlBatchCommand>();
+        foreach (var stored in input.Events)
         {
             if (stored.Data is not SourceTextCaptured e) continue;
-            await using var cmd = new NpgsqlCommand(
+            var cmd = new NpgsqlBatchCommand(
                 """
                 insert into eh_source_texts (item_id, source_url, version, source_name, revision, captured_at, recorded_at,
                                              article_date, trivial, sha256, byte_count, editor, reason, body)
                 values (@item, @url, @version, @name, @revision, @captured, @recorded,
                         @date, @trivial, @sha, @bytes, @editor, @reason, @body)
                 on conflict (item_id, source_url, version) do nothing
-                """, conn, tx);
+                """);
             var body = ArticleText.Encode(e.Text);
             cmd.Parameters.AddWithValue("item", stored.StreamId);
             cmd.Parameters.AddWithValue("url", e.SourceUrl);
@@ -35,7 +36,8 @@ public sealed class SourceTextProjection : IInlineProjection
             cmd.Parameters.AddWithValue("editor", NpgsqlDbType.Varchar, (object?)stored.UserName ?? DBNull.Value);
             cmd.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason ?? DBNull.Value);
             cmd.Parameters.AddWithValue("body", body);
-            await cmd.ExecuteNonQueryAsync(ct);
+            writes.Add(cmd);
         }
+        return ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>(writes);
     }
 }

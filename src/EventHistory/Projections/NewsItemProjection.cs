@@ -11,26 +11,47 @@ namespace EventHistory.Projections;
 /// it gives back exactly what it wrote.
 public sealed class NewsItemProjection : IInlineProjection
 {
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, object? stateBefore, CancellationToken ct)
+    public async ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct)
     {
-        var states = new Dictionary<Guid, NewsItem>();
-        if (stateBefore is NewsItem before && events.Count > 0 && before.Id == events[0].StreamId && before.Revision == events[0].Version - 1)
-            states[before.Id] = before;
-        foreach (var stored in events)
+        var states = await StatesBeforeAsync(input, ct);
+        var writes = new List<NpgsqlBatchCommand>();
+        foreach (var projected in input.Events)
         {
-            if (stored.Data is not INewsItemEvent e) continue;
-            var previous = states.TryGetValue(stored.StreamId, out var known) ? known
-                : e is NewsItemCreated ? null : await NewsItemRows.LoadCurrentAsync(conn, tx, stored.StreamId, ct);
+            if (projected.Data is not INewsItemEvent e) continue;
+            var previous = states.GetValueOrDefault(projected.StreamId);
+            if (e is not NewsItemCreated && previous?.Revision != projected.Version - 1)
+                throw new ConcurrencyException(projected.StreamId, projected.Version - 1, previous?.Revision ?? 0);
             var state = previous is null ? NewsItem.Create((NewsItemCreated)e) : previous.Apply(e);
-            states[stored.StreamId] = state;
-            await WriteAsync(conn, tx, state, stored, e, ct);
+            states[projected.StreamId] = state;
+            Write(writes, state, projected, e);
         }
+        return writes;
     }
 
-    private static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewsItem state, StoredEvent stored, INewsItemEvent e, CancellationToken ct)
+    /// The state before the first event of each stream: the writer's, or read in one query. Read
+    /// before the stream's lock, so it is checked against the version the events follow.
+    private static async Task<Dictionary<Guid, NewsItem>> StatesBeforeAsync(ProjectionInput input, CancellationToken ct)
+    {
+        var states = new Dictionary<Guid, NewsItem>();
+        var first = input.Events.Where(e => e.Data is INewsItemEvent).GroupBy(e => e.StreamId).Select(g => g.First()).ToList();
+        if (input.StateBefore is NewsItem before && first.FirstOrDefault(e => e.StreamId == before.Id) is { } its && before.Revision == its.Version - 1)
+            states[before.Id] = before;
+        var missing = first.Where(e => e.Data is not NewsItemCreated && !states.ContainsKey(e.StreamId)).Select(e => e.StreamId).ToArray();
+        if (missing.Length == 0) return states;
+        await using var cmd = new NpgsqlCommand("select state::text from eh_items where id = any(@ids)", input.Connection, input.Transaction);
+        cmd.Parameters.AddWithValue("ids", missing);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var state = NewsItemRows.Parse(reader.GetString(0));
+            states[state.Id] = state;
+        }
+        return states;
+    }
+
+    private static void Write(List<NpgsqlBatchCommand> writes, NewsItem state, ProjectedEvent stored, INewsItemEvent e)
     {
         var json = JsonSerializer.Serialize(state, EventTypes.Json);
-        await using var batch = new NpgsqlBatch(conn, tx);
         var upsert = new NpgsqlBatchCommand(
             """
             insert into eh_items (id, revision, date, headline, slug, path, edition, status, edited_at, recorded_at, state)
@@ -41,7 +62,7 @@ public sealed class NewsItemProjection : IInlineProjection
                 state = excluded.state
             """);
         AddItemParameters(upsert, state, stored, json);
-        batch.BatchCommands.Add(upsert);
+        writes.Add(upsert);
 
         var revision = new NpgsqlBatchCommand(
             """
@@ -53,18 +74,15 @@ public sealed class NewsItemProjection : IInlineProjection
         revision.Parameters.AddWithValue("editor", NpgsqlDbType.Varchar, (object?)stored.UserName ?? DBNull.Value);
         revision.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason ?? DBNull.Value);
         revision.Parameters.AddWithValue("eventEdited", e.EditedAt);
-        batch.BatchCommands.Add(revision);
+        writes.Add(revision);
 
-        foreach (var known in PathsOf(state, e))
-        {
-            var path = new NpgsqlBatchCommand(
-                "insert into eh_item_paths (path, item_id, first_revision) values (@path, @id, @rev) on conflict (path) do nothing");
-            path.Parameters.AddWithValue("path", known);
-            path.Parameters.AddWithValue("id", state.Id);
-            path.Parameters.AddWithValue("rev", state.Revision);
-            batch.BatchCommands.Add(path);
-        }
-        await batch.ExecuteNonQueryAsync(ct);
+        var paths = PathsOf(state, e).Distinct().ToArray();
+        var path = new NpgsqlBatchCommand(
+            "insert into eh_item_paths (path, item_id, first_revision) select unnest(@paths), @id, @rev on conflict (path) do nothing");
+        path.Parameters.AddWithValue("paths", paths);
+        path.Parameters.AddWithValue("id", state.Id);
+        path.Parameters.AddWithValue("rev", state.Revision);
+        writes.Add(path);
     }
 
     /// The item's own path, and the paths a page names (Changes entries, old slug files), so a page
@@ -77,7 +95,7 @@ public sealed class NewsItemProjection : IInlineProjection
         _ => [state.Path],
     };
 
-    private static void AddItemParameters(NpgsqlBatchCommand cmd, NewsItem state, StoredEvent stored, string json)
+    private static void AddItemParameters(NpgsqlBatchCommand cmd, NewsItem state, ProjectedEvent stored, string json)
     {
         cmd.Parameters.AddWithValue("id", state.Id);
         cmd.Parameters.AddWithValue("rev", state.Revision);

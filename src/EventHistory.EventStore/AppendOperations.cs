@@ -1,0 +1,122 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using JasperFx.Core.Exceptions;
+using JasperFx.Events;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Storage;
+
+namespace EventHistory.EventStore;
+
+// Our statements ride in Marten's one batch for the append (Marten's public QueueOperation), so
+// an append is one round trip plus its commit. Marten runs event operations first, in the order
+// they were queued, then the others: the guard is queued as an event operation before the stream
+// is appended to, and everything else after.
+
+/// eh_append_guard (Schema.sql): the appender's shared lock, the command id's claim, the stream's
+/// lock and the expected version, before Marten draws any sequence number.
+internal sealed class AppendGuard(Guid streamId, long expectedVersion, string? commandId, byte[]? requestHash)
+    : Marten.Internal.Operations.IStorageOperation, IExceptionTransform
+{
+    public Type DocumentType => typeof(IEvent);
+
+    public OperationRole Role() => OperationRole.Events;
+
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session)
+    {
+        builder.Append("select eh_append_guard(");
+        builder.AppendParameter(streamId, NpgsqlDbType.Uuid);
+        builder.Append(", ");
+        builder.AppendParameter(expectedVersion, NpgsqlDbType.Bigint);
+        builder.Append(", ");
+        builder.AppendParameter((object?)commandId ?? DBNull.Value, NpgsqlDbType.Varchar);
+        builder.Append(", ");
+        builder.AppendParameter((object?)requestHash ?? DBNull.Value, NpgsqlDbType.Bytea);
+        builder.Append(")");
+    }
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+
+    public bool TryTransform(Exception original, out Exception transformed)
+    {
+        transformed = original;
+        var pg = original as PostgresException ?? original.InnerException as PostgresException;
+        switch (pg?.SqlState)
+        {
+            case "EH409": transformed = new ConcurrencyException(streamId, expectedVersion, long.Parse(pg.MessageText.Split(' ')[0])); return true;
+            case "EH002": transformed = new CommandAppendedException(commandId!); return true;
+            case "EH40R": transformed = new AppendOutOfOrderException(); return true;
+            default: return false;
+        }
+    }
+}
+
+/// Chains the events Marten stored onto the stream's hash chain (eh_chain_append) and reads back
+/// what was stored: the sequence numbers the server drew, the versions and the times.
+internal sealed class ChainAppend(Guid streamId, long fromVersion, long toVersion) : Marten.Internal.Operations.IStorageOperation
+{
+    public List<(long Sequence, long Version, DateTimeOffset Recorded)> Stored { get; } = [];
+
+    public Type DocumentType => typeof(StoredEvent);
+
+    public OperationRole Role() => OperationRole.Other;
+
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session)
+    {
+        builder.Append("select seq_id, version, recorded from eh_chain_append(");
+        builder.AppendParameter(streamId, NpgsqlDbType.Uuid);
+        builder.Append(", ");
+        builder.AppendParameter(fromVersion, NpgsqlDbType.Bigint);
+        builder.Append(", ");
+        builder.AppendParameter(toVersion, NpgsqlDbType.Bigint);
+        builder.Append(")");
+    }
+
+    public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
+    {
+        while (await reader.ReadAsync(token))
+            Stored.Add((reader.GetInt64(0), reader.GetInt64(1), await reader.GetFieldValueAsync<DateTimeOffset>(2, token)));
+    }
+}
+
+/// A statement that returns no rows (a projection's write, the command log's record), written as
+/// an NpgsqlBatchCommand with @named parameters; Marten's batch numbers its parameters, so each
+/// @name is sent as the next positional parameter with the named one's value and type.
+internal sealed partial class QueuedWrite(NpgsqlBatchCommand command) : Marten.Internal.Operations.IStorageOperation, NoDataReturnedCall
+{
+    public Type DocumentType => typeof(QueuedWrite);
+
+    public OperationRole Role() => OperationRole.Other;
+
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session)
+    {
+        var sql = command.CommandText;
+        var at = 0;
+        foreach (Match name in ParameterName().Matches(sql))
+        {
+            builder.Append(sql[at..name.Index]);
+            var parameter = command.Parameters[name.Groups[1].Value];
+            builder.AppendParameter(parameter.Value ?? DBNull.Value,
+                parameter.Value is null or DBNull && parameter.NpgsqlDbType == NpgsqlDbType.Unknown ? null : parameter.NpgsqlDbType);
+            at = name.Index + name.Length;
+        }
+        builder.Append(sql[at..]);
+    }
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+
+    // @name, not inside a word (an e-mail in a literal) and not the jsonb operators @> / @@ / @?.
+    [GeneratedRegex(@"(?<![\w@])@([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex ParameterName();
+}
+
+/// The command id was appended by a transaction that committed first: answer its outcome.
+internal sealed class CommandAppendedException(string commandId) : Exception($"Command {commandId} was appended already.")
+{
+    public string CommandId { get; } = commandId;
+}
+
+/// This transaction's id is older than the stream's last writer's: retry in a new one.
+internal sealed class AppendOutOfOrderException() : Exception("The append's transaction is older than the stream's last writer.");
