@@ -28,6 +28,6 @@ public sealed record Machine(int Cores, long MemoryMiB, string Cpu, string Os, s
             $"{Field("/etc/os-release", "PRETTY_NAME")}, Linux {Environment.OSVersion.Version}",
             RuntimeInformation.FrameworkDescription.Replace(".NET ", ""),
             r.GetString(0), r.GetString(1),
-            $"Npgsql Max Auto Prepare={new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare}");
+            $"Npgsql Max Auto Prepare={new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare}, No Reset On Close={new NpgsqlConnectionStringBuilder(connectionString).NoResetOnClose}");
     }
 }

@@ -22,11 +22,11 @@ public sealed record Options(
         double Num(string name, double full, double small) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : quick ? small : full;
 
         var root = FindRoot();
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVENTHISTORY_DB")
-            ?? throw new InvalidOperationException("Set EVENTHISTORY_DB (scripts/bench.sh starts a PostgreSQL and does)."));
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(EventStore.ConnectionTuning.Apply(Environment.GetEnvironmentVariable("EVENTHISTORY_DB")
+            ?? throw new InvalidOperationException("Set EVENTHISTORY_DB (scripts/bench.sh starts a PostgreSQL and does).")));
         // Every side (ours, the raw SQL, the relational alternative, the service and the CLI it
-        // starts) connects with the same string. Automatic preparation stays off, as the service
-        // ships, unless BENCH_AUTO_PREPARE=64 asks for it on every side alike.
+        // starts) connects with the same string: the service's own tuning (automatic preparation,
+        // no reset on close) on every side alike. BENCH_AUTO_PREPARE=0 turns preparation off everywhere.
         if (Environment.GetEnvironmentVariable("BENCH_AUTO_PREPARE") is { } prepare) connection.MaxAutoPrepare = int.Parse(prepare, CultureInfo.InvariantCulture);
         var connectionString = connection.ConnectionString;
         var only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();

@@ -11,7 +11,7 @@ public static class ApiHost
         var builder = WebApplication.CreateBuilder(args);
         var connectionString = builder.Configuration["EVENTHISTORY_DB"]
             ?? throw new InvalidOperationException("Set EVENTHISTORY_DB to the PostgreSQL connection string.");
-        var db = new NpgsqlDataSourceBuilder(Faults.FailFast(connectionString)).Build();
+        var db = new NpgsqlDataSourceBuilder(Faults.FailFast(EventStore.ConnectionTuning.Apply(connectionString))).Build();
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -73,7 +73,7 @@ public static class Cli
         try
         {
             var arguments = Arguments.Parse(args[1..]);
-            await using var db = new NpgsqlDataSourceBuilder(connectionString).Build();
+            await using var db = new NpgsqlDataSourceBuilder(EventStore.ConnectionTuning.Apply(connectionString)).Build();
             await ServiceRegistration.EnsureSchemaAsync(db);
             await using var services = new ServiceCollection().AddEventHistory(db).BuildServiceProvider();
             await using var scope = services.CreateAsyncScope();

@@ -28,7 +28,9 @@ public sealed class TestDatabase : IAsyncDisposable
         await using (var admin = NpgsqlDataSource.Create(ServerConnectionString))
         await using (var cmd = admin.CreateCommand($"create schema {schema}"))
             await cmd.ExecuteNonQueryAsync();
-        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { SearchPath = schema, MaxPoolSize = 50 };
+        // The service's own connection settings (automatic preparation, no reset on close), so the
+        // tests run what production runs.
+        var builder = new NpgsqlConnectionStringBuilder(EventStore.ConnectionTuning.Apply(ServerConnectionString)) { SearchPath = schema, MaxPoolSize = 50 };
         return new TestDatabase(schema, builder.ConnectionString);
     }
 
