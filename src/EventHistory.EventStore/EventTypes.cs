@@ -15,6 +15,8 @@ public sealed class EventTypes
     };
 
     private readonly Dictionary<string, Type> _byName = new();
+    private readonly Dictionary<Type, List<Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject>>> _upgrades = new();
+    private JsonSerializerOptions? _eventJson;
     private readonly Dictionary<Type, string> _byType = new();
     private readonly Dictionary<string, Type> _streams = new();
 
@@ -29,6 +31,30 @@ public sealed class EventTypes
         _byName[name] = type;
         _byType[type] = name;
         return this;
+    }
+
+    /// A changed shape of an already stored event: <paramref name="upgrade"/> turns the stored
+    /// (older) JSON object into the shape <typeparamref name="T"/> has now. Upgrades run in the
+    /// order they were added, for every read, through Marten and through SQL alike.
+    public EventTypes Upcast<T>(Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> upgrade)
+    {
+        if (_eventJson is not null) throw new InvalidOperationException("Upcasters are added before the store is built.");
+        NameOf(typeof(T));
+        if (!_upgrades.TryGetValue(typeof(T), out var list)) _upgrades[typeof(T)] = list = [];
+        list.Add(upgrade);
+        return this;
+    }
+
+    /// The serializer options events are read and written with: Json, plus the upcasters.
+    public JsonSerializerOptions EventJson => _eventJson ??= BuildEventJson();
+
+    private JsonSerializerOptions BuildEventJson()
+    {
+        var options = new JsonSerializerOptions(Json);
+        foreach (var (type, upgrades) in _upgrades)
+            options.Converters.Add((System.Text.Json.Serialization.JsonConverter)Activator.CreateInstance(
+                typeof(UpcastingConverter<>).MakeGenericType(type), upgrades, Json)!);
+        return options;
     }
 
     /// A kind of stream. Marten stores a stream's type as the snake_case name of a CLR type, so
@@ -53,7 +79,7 @@ public sealed class EventTypes
     /// what it is; names are pinned, so a renamed class can no longer produce one.
     public object Deserialize(string name, string json) =>
         _byName.TryGetValue(name, out var type)
-            ? JsonSerializer.Deserialize(json, type, Json)!
+            ? JsonSerializer.Deserialize(json, type, EventJson)!
             : new UnregisteredEvent(name, json);
 
     public static string SnakeCase(string name)

@@ -34,7 +34,7 @@ public static class MartenStore
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.MetadataConfig.UserNameEnabled = true;
-        options.UseSystemTextJsonForSerialization(EventTypes.Json, EnumStorage.AsString, Casing.CamelCase);
+        options.UseSystemTextJsonForSerialization(types.EventJson, EnumStorage.AsString, Casing.CamelCase);
         foreach (var (name, type) in types.Events) options.Events.MapEventType(type, name);
         // Marten creates its event tables only once it knows an event type; the schema's own
         // migration (EventStoreSchema) knows none of the domain's.
