@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.AddScoped<ItemEditor>();
+        services.AddSingleton<ItemStates>();
         services.AddSingleton<Access.ApiKeys>();
         services.AddProjectionDaemon();
 
