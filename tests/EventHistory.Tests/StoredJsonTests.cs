@@ -2,7 +2,6 @@ using System.Text.Json;
 using EventHistory.EventStore;
 using EventHistory.NewsItems;
 using EventHistory.Pages;
-using EventHistory.Projections;
 
 namespace EventHistory.Tests;
 
