@@ -18,7 +18,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(db);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
+        services.AddSingleton(DomainEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
         services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
         services.AddSingleton<EventStore.EventStore>();

@@ -48,7 +48,7 @@ public sealed partial record NewsItem(
             Headline = v.Headline, Slug = v.Slug, Summary = v.Summary, Sources = v.Sources,
             CoverImage = v.CoverImage, Topic = v.Topic, Related = v.Related,
         },
-        Articles.SourceTextCaptured => this,
+        INewsItemAttachment => this,
         PagePublished p => FromPage(p.Page),
         EarlierPageFound or EarlierVersionFound => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
