@@ -40,11 +40,11 @@ public sealed record NewsItemReverted(
     DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// The site published the item's page: the whole version it showed, its layout and its Changes list.
-public sealed record PagePublished(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record PagePublished(ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// An old slug file: the item's page as it stood when last written at an earlier path (or an older
 /// snapshot of a page). History about an earlier revision learned later; the current version stays.
-public sealed record EarlierPageFound(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record EarlierPageFound(ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// A version another page's Changes list shows that this history did not have yet; the current version stays.
 public sealed record EarlierVersionFound(string Headline, string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
