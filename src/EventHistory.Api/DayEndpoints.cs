@@ -1,5 +1,4 @@
 using EventHistory.NewsItems;
-using EventHistory.Projections;
 using MediatR;
 
 namespace EventHistory.Api;

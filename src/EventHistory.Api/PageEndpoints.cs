@@ -1,7 +1,6 @@
 using EventHistory.EventStore;
 using EventHistory.NewsItems;
 using EventHistory.Pages;
-using EventHistory.Projections;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;

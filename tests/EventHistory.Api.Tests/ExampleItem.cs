@@ -31,7 +31,7 @@ public static class ExampleItem
     public static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
     public static EventStore.EventStore StoreFor(TestDatabase db) =>
-        new(db.DataSource, NewsItemEventTypes.Register(new EventTypes()), [new NewsItemProjection()]);
+        new(db.DataSource, DomainEventTypes.Register(new EventTypes()), [new NewsItemProjection()]);
 
     public static async Task<Guid> SeedAsync(TestDatabase db)
     {

@@ -21,7 +21,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
         // The domain's event types: a daemon process projects the events it knows, and Marten's daemon
         // skips an event type no one registered with it.
-        _store = new EventStore.EventStore(_db.DataSource, NewsItems.NewsItemEventTypes.Register(new EventTypes()), []);
+        _store = new EventStore.EventStore(_db.DataSource, DomainEventTypes.Register(new EventTypes()), []);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -20,7 +20,7 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync();
         await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        var store = new EventStore.EventStore(_db.DataSource, NewsItemEventTypes.Register(new EventTypes()), [new NewsItemProjection()]);
+        var store = new EventStore.EventStore(_db.DataSource, DomainEventTypes.Register(new EventTypes()), [new NewsItemProjection()]);
         _id = Guid.CreateVersion7();
         await store.AppendAsync(_id, NewsItemEventTypes.StreamType, 0, new INewsItemEvent[]
         {

@@ -7,7 +7,7 @@ namespace EventHistory.Tests;
 /// change them. If this test fails, add an upcaster instead of changing a name.
 public sealed class EventTypeNamesTests
 {
-    private static readonly EventTypes Types = NewsItemEventTypes.Register(new EventTypes());
+    private static readonly EventTypes Types = DomainEventTypes.Register(new EventTypes());
 
     [Fact]
     public void every_event_type_keeps_its_stored_name()

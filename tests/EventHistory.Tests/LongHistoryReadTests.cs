@@ -3,7 +3,6 @@ using System.Text.Json;
 using EventHistory.EventStore;
 using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
-using EventHistory.Projections;
 using EventHistory.Testing;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;

@@ -13,8 +13,8 @@ public static class ShowCommand
             throw new UsageException("give one of --revision, --as-of and --recorded-as-of");
         var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
         var item = revisionOption is { } revision ? await c.Mediator.Send(new GetRevision.Query(id, revision))
-            : asOf is { } edited ? await c.Mediator.Send(new GetItemAsOf.Query(id, edited, Projections.Clock.Edited))
-            : recordedAsOf is { } recorded ? await c.Mediator.Send(new GetItemAsOf.Query(id, recorded, Projections.Clock.Recorded))
+            : asOf is { } edited ? await c.Mediator.Send(new GetItemAsOf.Query(id, edited, Clock.Edited))
+            : recordedAsOf is { } recorded ? await c.Mediator.Send(new GetItemAsOf.Query(id, recorded, Clock.Recorded))
             : await c.Mediator.Send(new GetNewsItem.Query(id));
         Write(c.Output, item);
         return 0;

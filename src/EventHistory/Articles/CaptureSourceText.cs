@@ -1,7 +1,6 @@
 using EventHistory.EventStore;
 using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
-using EventHistory.Projections;
 using FluentValidation;
 using MediatR;
 using Npgsql;

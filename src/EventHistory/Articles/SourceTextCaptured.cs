@@ -1,3 +1,4 @@
+using EventHistory.EventStore;
 using EventHistory.NewsItems;
 
 namespace EventHistory.Articles;
@@ -7,4 +8,10 @@ namespace EventHistory.Articles;
 /// export gives back the captured bytes. Trivial marks a change of whitespace or the date line only.
 public sealed record SourceTextCaptured(
     string SourceUrl, string SourceName, int Version, string Text, DateOnly? ArticleDate, bool Trivial, string Sha256,
-    DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+    DateTimeOffset EditedAt, string? Reason = null) : INewsItemAttachment;
+
+public static class SourceTextEventTypes
+{
+    /// Fixed forever, like the item's own (EventTypeNamesTests pins it).
+    public static EventTypes Register(EventTypes types) => types.Register<SourceTextCaptured>("source_text_captured");
+}

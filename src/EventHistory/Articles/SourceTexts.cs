@@ -1,6 +1,5 @@
 using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
-using EventHistory.Projections;
 using MediatR;
 using Npgsql;
 

@@ -60,17 +60,6 @@ public static class Rules
     public static IRuleBuilderOptions<T, long> RevisionNumber<T>(this IRuleBuilder<T, long> rule) =>
         rule.GreaterThan(0).WithMessage("'{PropertyName}' must be a revision number, 1 or more.");
 
-    /// One source: a printable name and an http(s) URL. Use as RuleForEach(c => c.Sources).SetValidator(new Rules.SourceValidator()),
-    /// next to RuleFor(c => c.Sources).Must(s => s is null || s.Count <= Rules.MaxSources).
-    public sealed class SourceValidator : AbstractValidator<NewsItems.Source>
-    {
-        public SourceValidator()
-        {
-            RuleFor(s => s.Name).NotEmpty().MaximumLength(MaxName).PlainText();
-            RuleFor(s => s.Url).HttpUrl();
-        }
-    }
-
     public static IRuleBuilderOptions<T, string> HttpUrl<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(MaxUrl)
             .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 && IsPlainText(u))

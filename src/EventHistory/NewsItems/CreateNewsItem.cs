@@ -21,7 +21,7 @@ public static class CreateNewsItem
             RuleFor(c => c.Topic).Topic();
             RuleFor(c => c.Edition).Edition();
             RuleFor(c => c.Sources).Must(s => s is null || s.Count <= Rules.MaxSources).WithMessage($"At most {Rules.MaxSources} sources.");
-            RuleForEach(c => c.Sources).SetValidator(new Rules.SourceValidator());
+            RuleForEach(c => c.Sources).SetValidator(new SourceValidator());
         }
     }
 

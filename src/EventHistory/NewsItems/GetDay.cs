@@ -1,4 +1,3 @@
-using EventHistory.Projections;
 using FluentValidation;
 using MediatR;
 using Npgsql;

@@ -1,6 +1,5 @@
 using EventHistory.Diffs;
 using EventHistory.Infrastructure;
-using EventHistory.Projections;
 using FluentValidation;
 using MediatR;
 using Npgsql;

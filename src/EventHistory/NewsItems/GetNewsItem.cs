@@ -1,5 +1,4 @@
 using EventHistory.Infrastructure;
-using EventHistory.Projections;
 using MediatR;
 using Npgsql;
 

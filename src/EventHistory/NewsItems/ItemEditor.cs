@@ -1,6 +1,5 @@
 using EventHistory.EventStore;
 using EventHistory.Infrastructure;
-using EventHistory.Projections;
 
 namespace EventHistory.NewsItems;
 

@@ -9,7 +9,7 @@ public sealed record RelatedItem(string Headline, string Path, string Context);
 public enum ItemStatus { Published, Retracted }
 
 /// The state of a news item at one revision, folded from its events.
-public sealed partial record NewsItem(
+public sealed record NewsItem(
     Guid Id,
     long Revision,
     DateOnly Date,
@@ -25,6 +25,24 @@ public sealed partial record NewsItem(
     DateTimeOffset EditedAt)
 {
     public string Path => ItemPaths.ItemPath(Edition, Date, Slug);
+
+    // The page facts: what the item's page needs beyond its content (the layout it came in, the
+    // Changes list). The item's own events set them and its stored state holds them, Page and HasPage
+    // included, in this order (StoredJsonTests pins the JSON), so they are declared with the item.
+    /// The generator version of the item's page; null for items made through commands (the edition's default).
+    public string? Layout { get; init; }
+
+    /// Earlier versions as the page's Changes list shows them.
+    public IReadOnlyList<PageChange> Changes { get; init; } = [];
+
+    /// When the version with the current slug was first written (the time a Changes entry shows).
+    public DateTimeOffset SlugSince { get; init; }
+
+    /// False for a version known only from another page's Changes list.
+    public bool HasPage => Layout != PageLayouts.Unseen;
+
+    public ItemPage Page => new(Edition, Date, Slug, Layout ?? PageLayouts.DefaultFor(Edition), Headline, Summary,
+        Sources, CoverImage, Topic, Related, Changes);
 
     public static NewsItem Create(NewsItemCreated e) => new(
         e.ItemId, 1, e.Date, e.Headline, e.Summary, e.Sources, e.CoverImage, e.Topic, e.Related, e.Slug,
@@ -48,7 +66,7 @@ public sealed partial record NewsItem(
             Headline = v.Headline, Slug = v.Slug, Summary = v.Summary, Sources = v.Sources,
             CoverImage = v.CoverImage, Topic = v.Topic, Related = v.Related,
         },
-        Articles.SourceTextCaptured => this,
+        INewsItemAttachment => this,
         PagePublished p => FromPage(p.Page),
         EarlierPageFound or EarlierVersionFound => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
@@ -69,12 +87,23 @@ public sealed partial record NewsItem(
         foreach (var e in events) state = state is null ? Create((NewsItemCreated)e) : state.Apply(e);
         return state ?? throw new InvalidOperationException("A news item starts with NewsItemCreated.");
     }
-}
 
-public static class ItemPaths
-{
-    public static string DayFolder(string edition, DateOnly date) =>
-        $"{(edition == "zh" ? "/zh" : "")}/news/{date:yyyy}/{date:MM}/{date.Day}";
+    private NewsItem FromPage(ItemPage page) => this with
+    {
+        Headline = page.Headline, Slug = page.Slug, Summary = page.Summary, Sources = page.Sources,
+        CoverImage = page.CoverImage, Topic = page.Topic, Related = page.Related,
+    };
 
-    public static string ItemPath(string edition, DateOnly date, string slug) => $"{DayFolder(edition, date)}/{slug}.md";
+    /// A page states its own Changes list; any other new slug adds the version it replaces, as the site did.
+    private NewsItem WithPageFacts(INewsItemEvent e, NewsItem next) => e switch
+    {
+        NewsItemCreated => next,
+        PagePublished p => next with
+        {
+            Layout = p.Page.Layout, Changes = p.Page.Changes, SlugSince = next.Slug != Slug ? e.EditedAt : SlugSince,
+        },
+        EarlierPageFound or EarlierVersionFound => next,
+        _ when next.Slug != Slug => next with { Changes = [.. Changes, new PageChange(Headline, Path, SlugSince)], SlugSince = e.EditedAt },
+        _ => next,
+    };
 }

@@ -10,6 +10,12 @@ public interface INewsItemEvent
     string? Reason { get; }
 }
 
+/// An event another feature appends to the item's stream (a captured source text): a revision of the
+/// item's history that leaves its content as it was. The item need not know the feature to fold it.
+public interface INewsItemAttachment : INewsItemEvent
+{
+}
+
 /// The first version.
 public sealed record NewsItemCreated(
     Guid ItemId, DateOnly Date, string Headline, string Summary, IReadOnlyList<Source> Sources,
@@ -34,11 +40,11 @@ public sealed record NewsItemReverted(
     DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// The site published the item's page: the whole version it showed, its layout and its Changes list.
-public sealed record PagePublished(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record PagePublished(ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// An old slug file: the item's page as it stood when last written at an earlier path (or an older
 /// snapshot of a page). History about an earlier revision learned later; the current version stays.
-public sealed record EarlierPageFound(Pages.ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+public sealed record EarlierPageFound(ItemPage Page, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
 /// A version another page's Changes list shows that this history did not have yet; the current version stays.
 public sealed record EarlierVersionFound(string Headline, string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
@@ -48,8 +54,9 @@ public static class NewsItemEventTypes
     public const string StreamType = "news_item";
 
     /// The stored names: fixed forever (EventTypeNamesTests pins them). A class may be renamed freely.
+    /// The other features register their own (DomainEventTypes gathers them all).
     public static EventTypes Register(EventTypes types) => types
-        .RegisterStream<NewsItem>(StreamType).RegisterStream<Pages.DayPage>(Pages.PageStreams.DayPageType)
+        .RegisterStream<NewsItem>(StreamType)
         .Register<NewsItemCreated>("news_item_created")
         .Register<HeadlineRevised>("headline_revised")
         .Register<SummaryRevised>("summary_revised")
@@ -62,9 +69,7 @@ public static class NewsItemEventTypes
         .Register<NewsItemRetracted>("news_item_retracted")
         .Register<NewsItemRestored>("news_item_restored")
         .Register<NewsItemReverted>("news_item_reverted")
-        .Register<Articles.SourceTextCaptured>("source_text_captured")
         .Register<PagePublished>("page_published")
         .Register<EarlierPageFound>("earlier_page_found")
-        .Register<EarlierVersionFound>("earlier_version_found")
-        .Register<Pages.DayPagePublished>("day_page_published");
+        .Register<EarlierVersionFound>("earlier_version_found");
 }

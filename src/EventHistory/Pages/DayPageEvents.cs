@@ -1,11 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
+using EventHistory.EventStore;
 using EventHistory.NewsItems;
 
 namespace EventHistory.Pages;
 
 /// The site wrote the day page (index.md) like this; a day page's stream holds each version seen.
 public sealed record DayPagePublished(DayPage Page, DateTimeOffset EditedAt, string? Reason = null);
+
+public static class DayPageEventTypes
+{
+    /// Fixed forever, like the item's own (EventTypeNamesTests pins them).
+    public static EventTypes Register(EventTypes types) => types
+        .RegisterStream<DayPage>(PageStreams.DayPageType)
+        .Register<DayPagePublished>("day_page_published");
+}
 
 public static class PageStreams
 {

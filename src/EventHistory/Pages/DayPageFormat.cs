@@ -1,4 +1,5 @@
 using System.Text;
+using EventHistory.NewsItems;
 
 namespace EventHistory.Pages;
 

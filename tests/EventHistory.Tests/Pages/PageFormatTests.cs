@@ -1,3 +1,4 @@
+using EventHistory.NewsItems;
 using EventHistory.Pages;
 using EventHistory.Testing;
 

@@ -132,7 +132,7 @@ public sealed class PageImportTests : IAsyncLifetime
     [Fact]
     public async Task an_import_needs_an_editor()
     {
-        var importer = new PageImporter(new EventStore.EventStore(_harness.Db.DataSource, NewsItemEventTypes.Register(new()), []), new());
+        var importer = new PageImporter(new EventStore.EventStore(_harness.Db.DataSource, DomainEventTypes.Register(new()), []), new());
         await Assert.ThrowsAsync<EventHistory.Infrastructure.EditRejectedException>(() =>
             importer.ImportAsync("/" + Diplomats35, File.ReadAllText(Corpus.PathOf("en/" + Diplomats35)), null, default));
     }

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using EventHistory.EventStore;
-using EventHistory.NewsItems;
 using Npgsql;
 
-namespace EventHistory.Projections;
+namespace EventHistory.NewsItems;
 
-/// Reads item states back from the inline projections.
+/// Reads item states back from the inline projections. Here, with the item, because every use case
+/// that edits or shows an item loads its state so; the projection that writes these rows builds on the item.
 public static class NewsItemRows
 {
     public static async Task<NewsItem?> LoadCurrentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid id, CancellationToken ct)

@@ -1,8 +1,7 @@
-using EventHistory.NewsItems;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace EventHistory.Projections;
+namespace EventHistory.NewsItems;
 
 /// The two clocks an item can be read on: the edit's own time, or when the store recorded it.
 public enum Clock { Edited, Recorded }

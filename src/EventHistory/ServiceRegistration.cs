@@ -1,4 +1,5 @@
 using EventHistory.EventStore;
+using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using FluentValidation;
@@ -6,8 +7,9 @@ using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace EventHistory.Infrastructure;
+namespace EventHistory;
 
+/// The composition of the domain: the one place that knows every folder, so no folder needs another above it.
 public static class ServiceRegistration
 {
     /// Everything the front doors share: the store, its projections, MediatR and the validators.
@@ -16,7 +18,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(db);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(NewsItemEventTypes.Register(new EventTypes()));
+        services.AddSingleton(DomainEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
         services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
         services.AddSingleton<EventStore.EventStore>();

@@ -2,7 +2,7 @@ using EventHistory.EventStore.Daemon;
 using EventHistory.Projections;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EventHistory.Infrastructure;
+namespace EventHistory;
 
 public static class StoreRegistration
 {
