@@ -53,7 +53,8 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
         var history = (await store.ReadStreamAsync(items[0], ct)).Select(e => (INewsItemEvent)e.Data).ToList();
         var events = ItemImport.Decide(history, page, text, at, reason);
         if (events.Count == 0) return new ImportOutcome(page.Path, items[0], false, 0);
-        var appended = await store.AppendAsync(items[0], NewsItemEventTypes.StreamType, history.Count, events, metadata, ct);
+        // The state the history folds to is the projection's state before these events: it need not read it.
+        var appended = await store.AppendAsync(items[0], NewsItemEventTypes.StreamType, history.Count, events, metadata, NewsItem.Fold(history), ct);
         return new ImportOutcome(page.Path, items[0], false, appended.Duplicate ? 0 : events.Count);
     }
 
