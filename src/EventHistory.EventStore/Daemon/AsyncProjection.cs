@@ -24,7 +24,7 @@ public abstract class AsyncProjection : IProjection
     /// event falls with it; live, a batch holds only what has committed since the last one.
     public int BatchSize { get; set; } = DefaultBatchSize;
 
-    public const int DefaultBatchSize = 5000;
+    public const int DefaultBatchSize = 10_000;
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
