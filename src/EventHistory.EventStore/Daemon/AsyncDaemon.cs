@@ -40,6 +40,9 @@ public sealed class AsyncDaemon(EventStore store, ILogger<ProjectionCoordinator>
             options.Projections.Add(projection, ProjectionLifecycle.Async, projection.Name, o =>
             {
                 o.BatchSize = projection.BatchSize;
+                // Room for the next pages while one is applied: Marten loads ahead only while fewer
+                // than this many events wait (its default, 5,000, is a single page of ours).
+                o.MaximumHopperSize = Math.Max(o.MaximumHopperSize, 3 * projection.BatchSize);
                 foreach (var table in projection.Tables) o.DeleteDataInTableOnTeardown($"{schema}.{table}");
             });
     }

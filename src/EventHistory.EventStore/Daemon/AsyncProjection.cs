@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
@@ -17,16 +18,61 @@ public abstract class AsyncProjection : IProjection
     /// Marten's name for the projection's one shard (its row in mt_event_progression).
     public string ShardName => $"{Name}:All";
 
-    /// Events per batch (EVENTHISTORY_DAEMON_BATCH overrides it: tests stop a daemon mid-way).
-    public int BatchSize { get; set; } = 500;
+    /// Events per batch: the most Marten loads and hands to ApplyAsync at once, live and in a
+    /// rebuild (EVENTHISTORY_DAEMON_BATCH overrides it: tests stop a daemon mid-way). Each batch is
+    /// one transaction (one WAL flush) and a constant number of statements, so a rebuild's cost per
+    /// event falls with it; live, a batch holds only what has committed since the last one.
+    public int BatchSize { get; set; } = DefaultBatchSize;
+
+    public const int DefaultBatchSize = 10_000;
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         // Marten's own tombstones (a failed append's burnt sequence numbers) are not history.
+        var history = new List<IEvent>(events.Count);
         foreach (var e in events)
-            if (e.Data is not JasperFx.Events.Tombstone) Apply(operations, e);
+            if (e.Data is not Tombstone) history.Add(e);
+        if (history.Count > 0) ApplyBatch(operations, history);
         return Task.CompletedTask;
     }
 
-    protected abstract void Apply(IDocumentOperations operations, IEvent e);
+    /// Queues the SQL that applies a batch of events, in sequence order: a constant number of
+    /// statements whatever the batch's size.
+    protected abstract void ApplyBatch(IDocumentOperations operations, IReadOnlyList<IEvent> events);
+}
+
+/// An async projection with (at most) one row per stream. The per-event rule is <see cref="Fold"/>:
+/// each stream's events of a batch are folded in their order into one change (what the batch does
+/// to the stream's row), and <see cref="Write"/> merges every stream's change into its row with one
+/// statement. A batch of one event is the event-by-event application; any batch gives the same rows.
+public abstract class StreamRowProjection<TChange> : AsyncProjection where TChange : class
+{
+    /// The change after one more event of the stream (null: nothing to write so far).
+    public abstract TChange? Fold(TChange? change, IEvent e);
+
+    /// Queues one statement that merges every change into its stream's row.
+    protected abstract void Write(IDocumentOperations operations, IReadOnlyList<(Guid Stream, TChange Change)> changes);
+
+    /// The batch folded per stream, streams in the order they first appear.
+    public IReadOnlyList<(Guid Stream, TChange Change)> FoldBatch(IReadOnlyList<IEvent> events)
+    {
+        var byStream = new Dictionary<Guid, TChange?>();
+        var order = new List<Guid>();
+        foreach (var e in events)
+        {
+            ref var change = ref CollectionsMarshal.GetValueRefOrAddDefault(byStream, e.StreamId, out var seen);
+            if (!seen) order.Add(e.StreamId);
+            change = Fold(change, e);
+        }
+        var changes = new List<(Guid, TChange)>(order.Count);
+        foreach (var stream in order)
+            if (byStream[stream] is { } change) changes.Add((stream, change));
+        return changes;
+    }
+
+    protected sealed override void ApplyBatch(IDocumentOperations operations, IReadOnlyList<IEvent> events)
+    {
+        var changes = FoldBatch(events);
+        if (changes.Count > 0) Write(operations, changes);
+    }
 }

@@ -36,9 +36,15 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
             try
             {
                 var rebuild = (running ?? own!).RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), ct);
+                // The bar counts the events below the position as it moves: each poll counts only
+                // those it passed since the last one, so polling a rebuild of millions costs nothing.
+                var (position, done) = (0L, 0L);
                 while (await Task.WhenAny(rebuild, Task.Delay(200, ct)) != rebuild)
                 {
-                    var done = await DoneAsync(conn, projection, ct);
+                    var now = await PositionAsync(conn, projection, ct);
+                    if (now < position) (position, done) = (0, 0); // the rebuild reset the progress after our first look
+                    done += await CountAsync(conn, position, now, ct);
+                    position = now;
                     progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
                 }
                 await rebuild;
@@ -57,11 +63,24 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
     }
 
     /// The events at or below the projection's position.
-    private static async Task<long> DoneAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    private static async Task<long> DoneAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct) =>
+        await CountAsync(conn, 0, await PositionAsync(conn, projection, ct), ct);
+
+    /// The projection's position: the last sequence number it applied.
+    private static async Task<long> PositionAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "select count(*) from eh_event_chain where seq_id <= (select coalesce(max(last_seq_id), 0) from mt_event_progression where name = @shard)", conn);
+        await using var cmd = new NpgsqlCommand("select coalesce(max(last_seq_id), 0) from mt_event_progression where name = @shard", conn);
         cmd.Parameters.AddWithValue("shard", projection.ShardName);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// The events above <paramref name="after"/> and at or below <paramref name="upTo"/>.
+    private static async Task<long> CountAsync(NpgsqlConnection conn, long after, long upTo, CancellationToken ct)
+    {
+        if (upTo <= after) return 0;
+        await using var cmd = new NpgsqlCommand("select count(*) from eh_event_chain where seq_id > @after and seq_id <= @upTo", conn);
+        cmd.Parameters.AddWithValue("after", after);
+        cmd.Parameters.AddWithValue("upTo", upTo);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

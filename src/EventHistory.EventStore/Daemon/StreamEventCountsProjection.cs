@@ -4,22 +4,59 @@ using Marten;
 namespace EventHistory.EventStore.Daemon;
 
 /// Events per stream and the last version seen; out_of_order counts events that did not follow
-/// the version before them. Applied exactly once and in order, counts equal the committed events
-/// and out_of_order stays 0, which is what the daemon's tests check.
-public sealed class StreamEventCountsProjection : AsyncProjection
+/// the version before them (the first event of a stream follows version 0). Applied exactly once
+/// and in order, counts equal the committed events and out_of_order stays 0, which is what the
+/// daemon's tests check.
+public sealed class StreamEventCountsProjection : StreamRowProjection<StreamEventCountsProjection.Change>
 {
     public override string Name => "stream_event_counts";
 
     public override IReadOnlyList<string> Tables => ["eh_stream_event_counts"];
 
-    protected override void Apply(IDocumentOperations operations, IEvent e) =>
+    /// What a batch does to a stream's row: Events more, of which OutOfOrder did not follow the
+    /// event before them in the batch; the first, FirstVersion, follows the row's last_version.
+    public sealed class Change
+    {
+        public long Events, FirstVersion, LastVersion, OutOfOrder, LastSeqId;
+    }
+
+    /// 0 when an event of version <paramref name="version"/> follows <paramref name="previous"/>
+    /// (0 for a stream without a row), else 1. The SQL in Write says the same for a batch's first event.
+    public static long OutOfOrderStep(long previous, long version) => version == previous + 1 ? 0 : 1;
+
+    public override Change Fold(Change? change, IEvent e)
+    {
+        if (change is null) return new Change { Events = 1, FirstVersion = e.Version, LastVersion = e.Version, LastSeqId = e.Sequence };
+        change.Events++;
+        change.OutOfOrder += OutOfOrderStep(change.LastVersion, e.Version);
+        change.LastVersion = e.Version;
+        change.LastSeqId = e.Sequence;
+        return change;
+    }
+
+    protected override void Write(IDocumentOperations operations, IReadOnlyList<(Guid Stream, Change Change)> changes)
+    {
+        var n = changes.Count;
+        var (streams, events, first, last, outOfOrder, seq) = (new Guid[n], new long[n], new long[n], new long[n], new long[n], new long[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var (stream, c) = changes[i];
+            (streams[i], events[i], first[i], last[i], outOfOrder[i], seq[i]) = (stream, c.Events, c.FirstVersion, c.LastVersion, c.OutOfOrder, c.LastSeqId);
+        }
+        // One statement for the batch: each stream's row as it stood (none: version 0, no events)
+        // plus its change; the batch's first event of a stream is checked against the row's last_version.
         operations.QueueSqlCommand(
             """
             insert into eh_stream_event_counts as c (stream_id, events, last_version, out_of_order, last_seq_id)
-            values (?, 1, ?, case when ? = 1 then 0 else 1 end, ?)
-            on conflict (stream_id) do update set events = c.events + 1, last_version = excluded.last_version,
-                out_of_order = c.out_of_order + case when excluded.last_version = c.last_version + 1 then 0 else 1 end,
-                last_seq_id = excluded.last_seq_id
+            select d.stream_id, coalesce(r.events, 0) + d.events, d.last_version,
+                coalesce(r.out_of_order, 0) + d.out_of_order + case when d.first_version = coalesce(r.last_version, 0) + 1 then 0 else 1 end,
+                d.last_seq_id
+            from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                as d(stream_id, events, first_version, last_version, out_of_order, last_seq_id)
+            left join eh_stream_event_counts r on r.stream_id = d.stream_id
+            on conflict (stream_id) do update set events = excluded.events, last_version = excluded.last_version,
+                out_of_order = excluded.out_of_order, last_seq_id = excluded.last_seq_id
             """,
-            e.StreamId, e.Version, e.Version, e.Sequence);
+            streams, events, first, last, outOfOrder, seq);
+    }
 }
