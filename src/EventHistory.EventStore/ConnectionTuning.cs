@@ -13,9 +13,13 @@ public static class ConnectionTuning
 
     public static string Apply(string connectionString)
     {
+        // Npgsql's own builder answers ContainsKey for every keyword it knows: ask a plain one
+        // which keys the string really gives.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
-        if (!builder.ContainsKey("No Reset On Close")) builder.NoResetOnClose = true;
+        if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 }
