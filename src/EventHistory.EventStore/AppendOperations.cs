@@ -24,18 +24,10 @@ internal sealed class AppendGuard(Guid streamId, long expectedVersion, string? c
 
     public OperationRole Role() => OperationRole.Events;
 
-    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session)
-    {
-        builder.Append("select eh_append_guard(");
-        builder.AppendParameter(streamId, NpgsqlDbType.Uuid);
-        builder.Append(", ");
-        builder.AppendParameter(expectedVersion, NpgsqlDbType.Bigint);
-        builder.Append(", ");
-        builder.AppendParameter((object?)commandId ?? DBNull.Value, NpgsqlDbType.Varchar);
-        builder.Append(", ");
-        builder.AppendParameter((object?)requestHash ?? DBNull.Value, NpgsqlDbType.Bytea);
-        builder.Append(")");
-    }
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session) =>
+        FunctionCall.Append(builder, "select eh_append_guard",
+            (streamId, NpgsqlDbType.Uuid), (expectedVersion, NpgsqlDbType.Bigint),
+            (commandId, NpgsqlDbType.Varchar), (requestHash, NpgsqlDbType.Bytea));
 
     public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
 
@@ -63,16 +55,9 @@ internal sealed class ChainAppend(Guid streamId, long fromVersion, long toVersio
 
     public OperationRole Role() => OperationRole.Other;
 
-    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session)
-    {
-        builder.Append("select seq_id, version, recorded from eh_chain_append(");
-        builder.AppendParameter(streamId, NpgsqlDbType.Uuid);
-        builder.Append(", ");
-        builder.AppendParameter(fromVersion, NpgsqlDbType.Bigint);
-        builder.Append(", ");
-        builder.AppendParameter(toVersion, NpgsqlDbType.Bigint);
-        builder.Append(")");
-    }
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session) =>
+        FunctionCall.Append(builder, "select seq_id, version, recorded from eh_chain_append",
+            (streamId, NpgsqlDbType.Uuid), (fromVersion, NpgsqlDbType.Bigint), (toVersion, NpgsqlDbType.Bigint));
 
     public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
     {
@@ -110,6 +95,22 @@ internal sealed partial class QueuedWrite(NpgsqlBatchCommand command) : Marten.I
     // @name, not inside a word (an e-mail in a literal) and not the jsonb operators @> / @@ / @?.
     [GeneratedRegex(@"(?<![\w@])@([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex ParameterName();
+}
+
+/// `HEAD(arg, ...)`, each argument a typed positional parameter of Marten's batch (null as NULL).
+internal static class FunctionCall
+{
+    public static void Append(Weasel.Postgresql.ICommandBuilder builder, string head, params (object? Value, NpgsqlDbType Type)[] arguments)
+    {
+        builder.Append(head);
+        builder.Append("(");
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (i > 0) builder.Append(", ");
+            builder.AppendParameter(arguments[i].Value ?? DBNull.Value, arguments[i].Type);
+        }
+        builder.Append(")");
+    }
 }
 
 /// The command id was appended by a transaction that committed first: answer its outcome.
