@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using EventHistory.Testing;
 using Npgsql;
 
 namespace EventHistory.EventStore.Tests;
@@ -8,23 +7,11 @@ namespace EventHistory.EventStore.Tests;
 /// {"title": ...}; it now has {"name": ...}. Old events read in the new shape through Marten and
 /// through SQL alike, new ones are written and read as they are, and the stored bytes (so the
 /// hash chain) stay as they were.
-public sealed class UpcastTests : IAsyncLifetime
+public sealed class UpcastTests : StoreTestBase
 {
-    private TestDatabase _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await EventStoreSchema.EnsureCreatedAsync(_db.DataSource);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private static EventTypes Types(bool upcast)
-    {
-        var types = new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed");
-        return upcast ? types.Upcast<Renamed>(TitleBecameName) : types;
-    }
+    /// The base class's Store reads without the upcaster; this one with it.
+    private static EventTypes UpcastingTypes() =>
+        new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed").Upcast<Renamed>(TitleBecameName);
 
     private static JsonObject TitleBecameName(JsonObject stored)
     {
@@ -40,12 +27,11 @@ public sealed class UpcastTests : IAsyncLifetime
     public async Task an_event_stored_in_its_old_shape_reads_in_the_new_one_everywhere_and_its_chain_still_verifies()
     {
         var id = Guid.NewGuid();
-        await using (var writer = new EventStore(_db.DataSource, Types(upcast: true), []))
-            await writer.AppendAsync(id, "note", 0, [new Noted("first")], new EventMetadata("ann"));
+        await Store.AppendAsync(id, "note", 0, [new Noted("first")], By("ann"));
         await InsertOldShapeAsync(id, version: 2, """{"title": "the old name"}""");
 
-        await using var store = new EventStore(_db.DataSource, Types(upcast: true), []);
-        await store.AppendAsync(id, "note", 2, [new Renamed("a new name")], new EventMetadata("bob"));
+        await using var store = new EventStore(Db.DataSource, UpcastingTypes(), []);
+        await store.AppendAsync(id, "note", 2, [new Renamed("a new name")], By("bob"));
 
         var throughMarten = await store.ReadStreamAsync(id);
         Assert.Equal([new Noted("first"), new Renamed("the old name"), new Renamed("a new name")], throughMarten.Select(e => e.Data));
@@ -59,16 +45,15 @@ public sealed class UpcastTests : IAsyncLifetime
     public async Task without_the_upcaster_the_old_shape_loses_its_field()
     {
         var id = Guid.NewGuid();
-        await using var store = new EventStore(_db.DataSource, Types(upcast: false), []);
-        await store.AppendAsync(id, "note", 0, [new Noted("first")], new EventMetadata("ann"));
+        await Store.AppendAsync(id, "note", 0, [new Noted("first")], By("ann"));
         await InsertOldShapeAsync(id, version: 2, """{"title": "the old name"}""");
-        Assert.Equal(new Renamed(null!), (await store.ReadStreamAsync(id))[1].Data);
+        Assert.Equal(new Renamed(null!), (await Store.ReadStreamAsync(id))[1].Data);
     }
 
     /// An event as an older version of the program stored it, appended the store's way (chained).
     private async Task InsertOldShapeAsync(Guid stream, long version, string json)
     {
-        await using var conn = await _db.DataSource.OpenConnectionAsync();
+        await using var conn = await Db.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await using (var cmd = new NpgsqlCommand(
             """
@@ -89,7 +74,7 @@ public sealed class UpcastTests : IAsyncLifetime
 
     private async Task<string> StoredDataAsync(Guid stream, long version)
     {
-        await using var cmd = _db.DataSource.CreateCommand("select data::text from mt_events where stream_id = @s and version = @v");
+        await using var cmd = Db.DataSource.CreateCommand("select data::text from mt_events where stream_id = @s and version = @v");
         cmd.Parameters.AddWithValue("s", stream);
         cmd.Parameters.AddWithValue("v", version);
         return (string)(await cmd.ExecuteScalarAsync())!;
