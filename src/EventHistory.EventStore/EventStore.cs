@@ -21,6 +21,8 @@ public sealed class EventStore(
     public IDocumentStore Marten => _marten;
     public IReadOnlyList<Daemon.AsyncProjection> AsyncProjections { get; } = [.. asyncProjections ?? []];
 
+    private const int MaxOrderingAttempts = 10;
+
     /// Appends events to a stream whose current version must be <paramref name="expectedVersion"/>
     /// (0 starts a new stream). The version is checked under the stream's lock before Marten draws
     /// any sequence number, so a losing writer burns nothing and leaves no gap behind.
@@ -42,11 +44,15 @@ public sealed class EventStore(
             {
                 return await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, stateBefore, ct);
             }
-            catch (AppendOutOfOrderException) when (attempt < 10)
+            catch (AppendOutOfOrderException) when (attempt < MaxOrderingAttempts)
             {
                 // Global readers order by transaction id. This transaction got its id (claiming its
                 // command id) before it waited for the stream's lock, so its events would sort before
                 // the version they follow: retry in a new transaction, which gets a newer id.
+            }
+            catch (AppendOutOfOrderException)
+            {
+                throw new InvalidOperationException($"Could not order an append to stream {streamId} after its predecessor in {MaxOrderingAttempts} attempts.");
             }
             catch (CommandAppendedException e)
             {

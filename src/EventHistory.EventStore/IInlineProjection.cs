@@ -19,7 +19,7 @@ public sealed record ProjectedEvent(Guid StreamId, long Version, string Type, ob
 /// version the events follow (else the append is stale: throw ConcurrencyException); in a
 /// rebuild it reads the tables being rebuilt.
 public sealed record ProjectionInput(
-    IReadOnlyList<ProjectedEvent> Events, object? StateBefore, NpgsqlConnection Connection, NpgsqlTransaction? Transaction);
+    IReadOnlyList<ProjectedEvent> Events, object? StateBefore, NpgsqlConnection Connection, NpgsqlTransaction Transaction);
 
 /// An inline projection: its rows commit or roll back with the events.
 public interface IInlineProjection
