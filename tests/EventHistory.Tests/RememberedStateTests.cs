@@ -45,4 +45,23 @@ public sealed class RememberedStateTests : DomainTestBase
         Assert.Equal(5, next.Revision);
         Assert.Equal(("Putin expels U.S. diplomats", "Ann's summary."), ((await here.Send(new GetNewsItem.Query(item))).Headline, (await here.Send(new GetNewsItem.Query(item))).Summary));
     }
+
+    [Fact]
+    public async Task an_edit_refused_on_a_remembered_state_is_decided_again_on_the_item_as_it_is()
+    {
+        var here = MediatorFor("ann");
+        var item = (await here.Send(new CreateNewsItem.Command(new DateOnly(2017, 7, 30), "Putin expels 755 United States diplomats", "First summary.", null))).ItemId;
+        await here.Send(new ReviseHeadline.Command(item, "Putin expels 755 U.S. diplomats", "house style"));
+        await OtherProcess("bob").Send(new ReviseHeadline.Command(item, "Russia expels 755 U.S. diplomats", "who acted", 2));
+
+        // This process remembers the headline it wrote: deciding on that alone would refuse the
+        // edit as "the same headline". On the item as it is, it is a change.
+        var done = await MediatorFor("ann").Send(new ReviseHeadline.Command(item, "Putin expels 755 U.S. diplomats", "back to Putin"));
+        Assert.Equal(4, done.Revision);
+        Assert.Equal("Putin expels 755 U.S. diplomats", (await here.Send(new GetNewsItem.Query(item))).Headline);
+
+        // A real refusal still is one.
+        await Assert.ThrowsAsync<EditRejectedException>(() =>
+            MediatorFor("ann").Send(new ReviseHeadline.Command(item, "Putin expels 755 U.S. diplomats", "again")));
+    }
 }

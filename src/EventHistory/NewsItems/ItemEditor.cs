@@ -12,7 +12,8 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
     public DateTimeOffset Now => clock.GetUtcNow();
 
     /// With no expected revision the edit applies to the latest (last writer wins): a remembered
-    /// state that turns out stale is read again once, and the edit decided again on it.
+    /// state may be stale, so when the append is refused as stale, or the decision refuses the edit
+    /// (on what may no longer be the item), the state is read again once and the edit decided again.
     public async Task<EditResult> EditAsync(
         Guid itemId, long? expectedRevision, Func<NewsItem, INewsItemEvent> decide, CancellationToken ct)
     {
@@ -23,7 +24,7 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
             {
                 return await AppendAsync(known, decide, ct);
             }
-            catch (ConcurrencyException) when (expectedRevision is null)
+            catch (Exception e) when (expectedRevision is null && e is ConcurrencyException or EditRejectedException)
             {
                 states.Forget(itemId);
             }
