@@ -17,7 +17,7 @@ namespace EventHistory.EventStore;
 
 /// eh_append_guard (Schema.sql): the appender's shared lock, the command id's claim, the stream's
 /// lock and the expected version, before Marten draws any sequence number.
-internal sealed class AppendGuard(Guid streamId, long expectedVersion, string? commandId, byte[]? requestHash)
+internal sealed partial class AppendGuard(Guid streamId, long expectedVersion, string? commandId, byte[]? requestHash)
     : Marten.Internal.Operations.IStorageOperation, IExceptionTransform
 {
     public Type DocumentType => typeof(IEvent);
@@ -31,14 +31,22 @@ internal sealed class AppendGuard(Guid streamId, long expectedVersion, string? c
 
     public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
 
+    [GeneratedRegex(@"^(?<actual>\d+) is the version of stream (?<stream>[0-9a-f-]{36}), not (?<expected>\d+)$")]
+    private static partial Regex Refusal();
+
     public bool TryTransform(Exception original, out Exception transformed)
     {
         transformed = original;
         var pg = original as PostgresException ?? original.InnerException as PostgresException;
         switch (pg?.SqlState)
         {
-            case "EH409": transformed = new ConcurrencyException(streamId, expectedVersion, long.Parse(pg.MessageText.Split(' ')[0])); return true;
-            case "EH002": transformed = new CommandAppendedException(commandId!); return true;
+            // Marten asks the first operation of the batch that transforms errors, which in a batch
+            // of several streams may be another stream's guard: the message names the one refused.
+            case "EH409" when Refusal().Match(pg.MessageText) is { Success: true } m:
+                transformed = new ConcurrencyException(Guid.Parse(m.Groups["stream"].Value), long.Parse(m.Groups["expected"].Value),
+                    long.Parse(m.Groups["actual"].Value));
+                return true;
+            case "EH002": transformed = new CommandAlreadyAppendedException(pg.MessageText["command ".Length..^" was appended already".Length]); return true;
             case "EH40R": transformed = new AppendOutOfOrderException(); return true;
             default: return false;
         }
@@ -111,12 +119,6 @@ internal static class FunctionCall
         }
         builder.Append(")");
     }
-}
-
-/// The command id was appended by a transaction that committed first: answer its outcome.
-internal sealed class CommandAppendedException(string commandId) : Exception($"Command {commandId} was appended already.")
-{
-    public string CommandId { get; } = commandId;
 }
 
 /// This transaction's id is older than the stream's last writer's: retry in a new one.

@@ -38,48 +38,76 @@ public sealed class EventStore(
         EventMetadata metadata, object? stateBefore, CancellationToken ct = default)
     {
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        var append = new StreamAppend(streamId, streamType, expectedVersion, events, stateBefore, metadata.CommandId);
+        try
+        {
+            return (await AppendOrderedAsync([append], metadata, ct))[0];
+        }
+        catch (CommandAlreadyAppendedException e)
+        {
+            // Appended by a transaction that committed first: answer its outcome.
+            var earlier = await CommandLog.FindAsync(db, e.CommandId, metadata.RequestHash, ct)
+                ?? throw new InvalidOperationException($"Command {e.CommandId} was claimed but its outcome is not recorded.");
+            return earlier with { Events = await ReadStreamAsync(earlier.StreamId, earlier.FirstVersion, earlier.LastVersion, ct) };
+        }
+    }
+
+    /// Appends to several streams in one transaction, all or nothing (a bulk import's pages): each
+    /// stream's expected version is checked under its lock, as for one. A version conflict is a
+    /// ConcurrencyException and a command id appended before is a CommandAlreadyAppendedException;
+    /// either way nothing of the batch is written, and the caller decides again, stream by stream.
+    /// <paramref name="metadata"/> is shared (who, correlation, headers); command ids are per stream.
+    public async Task<IReadOnlyList<AppendResult>> AppendManyAsync(
+        IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct = default)
+    {
+        if (appends.Count == 0) return [];
+        if (appends.Select(a => a.StreamId).Distinct().Count() != appends.Count)
+            throw new ArgumentException("Each stream may appear once in a batch.", nameof(appends));
+        return await AppendOrderedAsync(appends, metadata with { CommandId = null, RequestHash = null }, ct);
+    }
+
+    private async Task<IReadOnlyList<AppendResult>> AppendOrderedAsync(
+        IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct)
+    {
+        if (appends.Any(a => a.Events.Count == 0)) throw new ArgumentException("Nothing to append.", nameof(appends));
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAppendAsync(streamId, streamType, expectedVersion, events, metadata, stateBefore, ct);
+                return await TryAppendAsync(appends, metadata, ct);
             }
             catch (AppendOutOfOrderException) when (attempt < MaxOrderingAttempts)
             {
                 // Global readers order by transaction id. This transaction got its id (claiming its
-                // command id) before it waited for the stream's lock, so its events would sort before
+                // command id) before it waited for a stream's lock, so its events would sort before
                 // the version they follow: retry in a new transaction, which gets a newer id.
             }
             catch (AppendOutOfOrderException)
             {
-                throw new InvalidOperationException($"Could not order an append to stream {streamId} after its predecessor in {MaxOrderingAttempts} attempts.");
-            }
-            catch (CommandAppendedException e)
-            {
-                var earlier = await CommandLog.FindAsync(db, e.CommandId, metadata.RequestHash, ct)
-                    ?? throw new InvalidOperationException($"Command {e.CommandId} was claimed but its outcome is not recorded.");
-                return earlier with { Events = await ReadStreamAsync(earlier.StreamId, earlier.FirstVersion, earlier.LastVersion, ct) };
+                throw new InvalidOperationException(
+                    $"Could not order an append to stream {appends[0].StreamId} after its predecessor in {MaxOrderingAttempts} attempts.");
             }
         }
     }
 
-    /// One batch and a commit: the guard (eh_append_guard), Marten's append, the hash chain, the
-    /// command's record and every inline projection's rows.
-    private async Task<AppendResult> TryAppendAsync(
-        Guid streamId, string streamType, long expectedVersion, IReadOnlyList<object> events,
-        EventMetadata metadata, object? stateBefore, CancellationToken ct)
+    /// One batch and a commit: for each stream the guard (eh_append_guard), Marten's append, the
+    /// hash chain and the command's record; then every inline projection's rows.
+    private async Task<IReadOnlyList<AppendResult>> TryAppendAsync(
+        IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct)
     {
-        var last = expectedVersion + events.Count;
         // The store's clock, stamped here rather than by Marten at save time so the projections
         // know it before the batch is sent; PostgreSQL keeps microseconds.
         var now = _clock.GetUtcNow();
         var recorded = now.AddTicks(-(now.Ticks % 10));
-        var projected = events.Select((e, i) => new ProjectedEvent(streamId, expectedVersion + i + 1, types.NameOf(e.GetType()), e, recorded, metadata.UserName)).ToList();
+        // Streams are locked in id order, so two batches sharing streams cannot deadlock.
+        var ordered = appends.OrderBy(a => a.StreamId).ToList();
+        var projected = ordered.SelectMany(a => a.Events.Select((e, i) =>
+            new ProjectedEvent(a.StreamId, a.ExpectedVersion + i + 1, types.NameOf(e.GetType()), e, recorded, metadata.UserName))).ToList();
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var writes = new List<NpgsqlBatchCommand>();
-        var input = new ProjectionInput(projected, stateBefore, conn, tx);
+        var input = new ProjectionInput(projected, [.. ordered.Where(a => a.StateBefore is not null).Select(a => a.StateBefore!)], conn, tx);
         foreach (var projection in _projections) writes.AddRange(await projection.ProjectAsync(input, ct));
 
         await using var session = _marten.LightweightSession(SessionOptions.ForTransaction(tx));
@@ -87,24 +115,37 @@ public sealed class EventStore(
         session.CausationId = metadata.CausationId;
         session.LastModifiedBy = metadata.UserName;
         foreach (var (key, value) in metadata.Headers ?? new Dictionary<string, string>()) session.SetHeader(key, value);
-        session.QueueOperation(new AppendGuard(streamId, expectedVersion, metadata.CommandId, metadata.RequestHash));
-        var action = expectedVersion == 0
-            ? session.Events.StartStream(types.StreamType(streamType), streamId, [.. events])
-            : session.Events.Append(streamId, [.. events]);
-        foreach (var e in action.Events) e.Timestamp = recorded;
-        var chain = new ChainAppend(streamId, expectedVersion + 1, last);
-        session.QueueOperation(chain);
-        if (metadata.CommandId is { } commandId) session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, streamId, expectedVersion + 1, last)));
+        var parts = new List<(StreamAppend Append, StreamAction Action, ChainAppend Chain)>();
+        foreach (var a in ordered)
+        {
+            session.QueueOperation(new AppendGuard(a.StreamId, a.ExpectedVersion, a.CommandId, metadata.RequestHash));
+            var action = a.ExpectedVersion == 0
+                ? session.Events.StartStream(types.StreamType(a.StreamType), a.StreamId, [.. a.Events])
+                : session.Events.Append(a.StreamId, [.. a.Events]);
+            foreach (var e in action.Events) e.Timestamp = recorded;
+            parts.Add((a, action, new ChainAppend(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
+        }
+        foreach (var (a, _, chain) in parts)
+        {
+            session.QueueOperation(chain);
+            if (a.CommandId is { } commandId)
+                session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
+        }
         foreach (var write in writes) session.QueueOperation(new QueuedWrite(write));
         await session.SaveChangesAsync(ct);
 
-        if (chain.Stored.Count != events.Count)
-            throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {events.Count} events for stream {streamId}.");
-        var stored = events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, streamId, chain.Stored[i].Version,
-            projected[i].Type, e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers)).ToList();
-        foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);
+        var results = new Dictionary<Guid, AppendResult>();
+        foreach (var (a, action, chain) in parts)
+        {
+            if (chain.Stored.Count != a.Events.Count)
+                throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {a.Events.Count} events for stream {a.StreamId}.");
+            var stored = a.Events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, a.StreamId, chain.Stored[i].Version,
+                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers)).ToList();
+            foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);
+            results[a.StreamId] = new AppendResult(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count, false, stored);
+        }
         await tx.CommitAsync(ct);
-        return new AppendResult(streamId, expectedVersion + 1, last, false, stored);
+        return [.. appends.Select(a => results[a.StreamId])];
     }
 
     /// The outcome of a command that was already appended, or null; a command id that was used for

@@ -22,6 +22,19 @@ public sealed record StoredEvent(
     string? CausationId,
     IReadOnlyDictionary<string, string>? Headers);
 
+/// One stream's part of a multi-stream append (EventStore.AppendManyAsync): its expected version,
+/// its events, the state at that version if the writer had it, and the command id that makes a
+/// retried append of it a duplicate.
+public sealed record StreamAppend(
+    Guid StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events,
+    object? StateBefore = null, string? CommandId = null);
+
+/// A batch held a command id that an earlier transaction appended: nothing of the batch was written.
+public sealed class CommandAlreadyAppendedException(string commandId) : Exception($"Command {commandId} was appended already.")
+{
+    public string CommandId { get; } = commandId;
+}
+
 /// What an append did. A retried command (same command id) answers its first outcome with
 /// <see cref="Duplicate"/> set and appends nothing.
 public sealed record AppendResult(Guid StreamId, long FirstVersion, long LastVersion, bool Duplicate, IReadOnlyList<StoredEvent> Events);

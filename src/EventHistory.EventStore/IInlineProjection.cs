@@ -11,15 +11,15 @@ public sealed record ProjectedEvent(Guid StreamId, long Version, string Type, ob
     public static ProjectedEvent From(StoredEvent e) => new(e.StreamId, e.Version, e.Type, e.Data, e.Timestamp, e.UserName);
 }
 
-/// What a projection is given. <see cref="StateBefore"/> is the stream's state at the version the
-/// append follows, when the writer had it in hand (the append checks that version under the
-/// stream's lock, so it is exact); null for new streams, rebuilds and writers that had none.
+/// What a projection is given. <see cref="StatesBefore"/> holds the streams' states at the versions
+/// the append follows, those the writer had in hand (the append checks each version under the
+/// stream's lock, so they are exact); empty for new streams, rebuilds and writers that had none.
 /// <see cref="Connection"/> reads what else the projection needs: in an append it runs before the
 /// stream's lock is taken, so a projection that reads a stream's state must check it is at the
 /// version the events follow (else the append is stale: throw ConcurrencyException); in a
 /// rebuild it reads the tables being rebuilt.
 public sealed record ProjectionInput(
-    IReadOnlyList<ProjectedEvent> Events, object? StateBefore, NpgsqlConnection Connection, NpgsqlTransaction Transaction);
+    IReadOnlyList<ProjectedEvent> Events, IReadOnlyList<object> StatesBefore, NpgsqlConnection Connection, NpgsqlTransaction Transaction);
 
 /// An inline projection: its rows commit or roll back with the events.
 public interface IInlineProjection

@@ -90,7 +90,7 @@ public sealed class ShadowRebuild(EventStore store)
     private static async Task ProjectAsync(
         IInlineProjection projection, NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        var writes = await projection.ProjectAsync(new ProjectionInput([.. events.Select(ProjectedEvent.From)], null, conn, tx), ct);
+        var writes = await projection.ProjectAsync(new ProjectionInput([.. events.Select(ProjectedEvent.From)], [], conn, tx), ct);
         if (writes.Count == 0) return;
         await using var batch = new NpgsqlBatch(conn, tx);
         foreach (var write in writes) batch.BatchCommands.Add(write);

@@ -34,8 +34,9 @@ public sealed class NewsItemProjection : IInlineProjection
     {
         var states = new Dictionary<Guid, NewsItem>();
         var first = input.Events.Where(e => e.Data is INewsItemEvent).GroupBy(e => e.StreamId).Select(g => g.First()).ToList();
-        if (input.StateBefore is NewsItem before && first.FirstOrDefault(e => e.StreamId == before.Id) is { } its && before.Revision == its.Version - 1)
-            states[before.Id] = before;
+        foreach (var before in input.StatesBefore.OfType<NewsItem>())
+            if (first.FirstOrDefault(e => e.StreamId == before.Id) is { } its && before.Revision == its.Version - 1)
+                states[before.Id] = before;
         var missing = first.Where(e => e.Data is not NewsItemCreated && !states.ContainsKey(e.StreamId)).Select(e => e.StreamId).ToArray();
         if (missing.Length == 0) return states;
         await using var cmd = new NpgsqlCommand("select state::text from eh_items where id = any(@ids)", input.Connection, input.Transaction);
