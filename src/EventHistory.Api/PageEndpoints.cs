@@ -38,13 +38,13 @@ public static class PageEndpoints
     {
         var split = PagePaths.Split(path) ?? throw new ValidationException([new ValidationFailure("Path", "Give /news/YYYY/MM/D/SLUG.md.")]);
         var store = http.RequestServices.GetRequiredService<EventStore.EventStore>();
-        if (split.File == "index")
+        if (DayPageFiles.NameOf(path) is not null)
         {
-            var days = await store.ReadStreamAsync(PageStreams.DayPageId(path), ct);
-            var latest = days.Select(e => e.Data).OfType<DayPagePublished>().OrderBy(d => d.EditedAt).LastOrDefault();
+            var days = await store.ReadStreamAsync(PageStreams.DayPageId(DayPageFiles.IndexPathOf(path)), ct);
+            var latest = PageVersions.InForce(PageVersions.OfDay(days.Select(e => e.Data)), path, DateTimeOffset.MaxValue)?.Text();
             return latest is null
                 ? Results.Problem(statusCode: 404, title: "Not found", detail: $"No day page at {path}.")
-                : Results.Text(DayPageFormat.Render(latest.Page), Markdown);
+                : Results.Text(latest, Markdown);
         }
         var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
         var item = await NewsItemRows.FindByPathAsync(db, path, ct) is { } id ? await NewsItemRows.LoadCurrentAsync(db, id, ct) : null;

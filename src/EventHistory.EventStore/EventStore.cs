@@ -186,6 +186,23 @@ public sealed class EventStore(
         while (await reader.ReadAsync(ct)) yield return ReadEvent(reader);
     }
 
+    /// The events of the given streams (archived ones too), in one query: a bulk writer's working set.
+    public async Task<Dictionary<Guid, List<StoredEvent>>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken ct = default)
+    {
+        var streams = streamIds.Distinct().ToDictionary(id => id, _ => new List<StoredEvent>());
+        if (streams.Count == 0) return streams;
+        await using var cmd = db.CreateCommand(
+            $"select {GlobalReader.Columns} from {GlobalReader.From} where e.stream_id = any(@ids) order by e.stream_id, e.version");
+        cmd.Parameters.AddWithValue("ids", streams.Keys.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var e = ReadEvent(reader);
+            streams[e.StreamId].Add(e);
+        }
+        return streams;
+    }
+
     private StoredEvent ToStored(IEvent e) => new(
         e.Sequence, e.Id, e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.UserName, e.CorrelationId, e.CausationId,
         e.Headers?.ToDictionary(h => h.Key, h => h.Value?.ToString() ?? ""));

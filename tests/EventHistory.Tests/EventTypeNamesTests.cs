@@ -31,7 +31,9 @@ public sealed class EventTypeNamesTests
             ["PagePublished"] = "page_published",
             ["EarlierPageFound"] = "earlier_page_found",
             ["EarlierVersionFound"] = "earlier_version_found",
+            ["PageFileDeleted"] = "page_file_deleted",
             ["DayPagePublished"] = "day_page_published",
+            ["DayPageFileDeleted"] = "day_page_file_deleted",
         }, names);
     }
 

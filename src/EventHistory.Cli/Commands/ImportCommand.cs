@@ -6,44 +6,56 @@ using FluentValidation;
 
 namespace EventHistory.Cli.Commands;
 
-/// import FILE|DIR [--at TIME]: every page file (item pages and index.md day pages) into history.
-/// A rejected page writes nothing and the import goes on; the exit code is 1 if any was rejected.
+/// import FILE|DIR [--at TIME]: every page file (item pages, and index.md and README.md day pages)
+/// into history, many pages per transaction. A rejected page writes nothing and the import goes on;
+/// the exit code is 1 if any was rejected.
 public static class ImportCommand
 {
     public static async Task<int> RunAsync(CommandContext c)
     {
         var target = c.Args.Required(0, "FILE or DIR");
         var at = ParseTime(c.Args.Option("at"), "at");
+        // A README.md is a day page in a day folder (the site keeps one beside index.md), else not a page.
         var files = Directory.Exists(target)
             ? Directory.EnumerateFiles(target, "*.md", SearchOption.AllDirectories)
-                .Where(f => !Path.GetFileName(f).Equals("README.md", StringComparison.OrdinalIgnoreCase))
+                .Where(f => !Path.GetFileName(f).Equals("README.md", StringComparison.OrdinalIgnoreCase) || PagePaths.FromRelative(Path.GetFullPath(f)) is not null)
                 .Order(StringComparer.Ordinal).OrderBy(NewestFirst).ToList()
             : File.Exists(target) ? [target] : throw new UsageException($"no such file or directory: {target}");
 
         var tally = new ImportTally();
         var progress = new Progress(c.Error, files.Count);
-        foreach (var file in files)
+        foreach (var chunk in files.Chunk(PageImporter.BatchSize))
         {
-            var path = PagePaths.FromRelative(Path.GetFullPath(file));
-            if (path is null) tally.Reject(c.Error, file, "not a page: expected a file under news/YYYY/MM/D/");
-            else
+            var batch = new List<(string File, PageInput Page)>();
+            foreach (var file in chunk)
             {
-                try
+                if (PagePaths.FromRelative(Path.GetFullPath(file)) is not { } path)
+                    tally.Reject(c.Error, file, "not a page: expected a file under news/YYYY/MM/D/");
+                else
                 {
-                    var text = PageText.Decode(await File.ReadAllBytesAsync(file));
-                    tally.Count(await c.Mediator.Send(new ImportPage.Command(path, text, at)));
-                }
-                catch (ValidationException e)
-                {
-                    tally.Reject(c.Error, file, string.Join("; ", e.Errors.Select(f => f.ErrorMessage)));
-                }
-                catch (Exception e) when (e is EditRejectedException or ConcurrencyException)
-                {
-                    // One page that contradicts what the store holds must not stop a directory import.
-                    tally.Reject(c.Error, file, e.Message);
+                    try
+                    {
+                        batch.Add((file, new PageInput(path, PageText.Decode(await File.ReadAllBytesAsync(file)), at)));
+                    }
+                    catch (ValidationException e)
+                    {
+                        tally.Reject(c.Error, file, string.Join("; ", e.Errors.Select(f => f.ErrorMessage)));
+                    }
                 }
             }
-            progress.Step();
+            try
+            {
+                var results = await c.Mediator.Send(new ImportPages.Command([.. batch.Select(b => b.Page)], new ImportOptions()));
+                foreach (var ((file, _), result) in batch.Zip(results))
+                    if (result.Outcome is { } outcome) tally.Count(outcome);
+                    else tally.Reject(c.Error, file, result.Rejection!.Message);
+            }
+            catch (Exception e) when (e is EditRejectedException or ConcurrencyException && batch.Count == 1)
+            {
+                // One page that contradicts what the store holds must not stop a directory import.
+                tally.Reject(c.Error, batch[0].File, e.Message);
+            }
+            progress.Step(chunk.Length);
         }
         progress.Done();
         c.Output.WriteLine(tally.Summary(files.Count));
@@ -90,10 +102,10 @@ public static class ImportCommand
         private readonly bool _draw = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && total > 1;
         private int _done;
 
-        public void Step()
+        public void Step(int pages)
         {
-            _done++;
-            if (!_draw || (_done % 10 != 0 && _done != total)) return;
+            _done += pages;
+            if (!_draw) return;
             var filled = _done * 30 / total;
             error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {_done}/{total}");
         }

@@ -68,7 +68,7 @@ public sealed record NewsItem(
         },
         INewsItemAttachment => this,
         PagePublished p => FromPage(p.Page),
-        EarlierPageFound or EarlierVersionFound => this,
+        EarlierPageFound or EarlierVersionFound or PageFileDeleted => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
     }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = EditClock(e) });
 
@@ -102,7 +102,7 @@ public sealed record NewsItem(
         {
             Layout = p.Page.Layout, Changes = p.Page.Changes, SlugSince = next.Slug != Slug ? e.EditedAt : SlugSince,
         },
-        EarlierPageFound or EarlierVersionFound => next,
+        EarlierPageFound or EarlierVersionFound or PageFileDeleted => next,
         _ when next.Slug != Slug => next with { Changes = [.. Changes, new PageChange(Headline, Path, SlugSince)], SlugSince = e.EditedAt },
         _ => next,
     };

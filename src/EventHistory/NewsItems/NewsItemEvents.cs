@@ -49,6 +49,10 @@ public sealed record EarlierPageFound(ItemPage Page, DateTimeOffset EditedAt, st
 /// A version another page's Changes list shows that this history did not have yet; the current version stays.
 public sealed record EarlierVersionFound(string Headline, string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
 
+/// A page file of the item left the site (a history import saw it deleted): an old slug file
+/// moving away, or the item's own page, the item leaving the site. The content stays as it was.
+public sealed record PageFileDeleted(string Path, DateTimeOffset EditedAt, string? Reason = null) : INewsItemEvent;
+
 public static class NewsItemEventTypes
 {
     public const string StreamType = "news_item";
@@ -71,5 +75,6 @@ public static class NewsItemEventTypes
         .Register<NewsItemReverted>("news_item_reverted")
         .Register<PagePublished>("page_published")
         .Register<EarlierPageFound>("earlier_page_found")
-        .Register<EarlierVersionFound>("earlier_version_found");
+        .Register<EarlierVersionFound>("earlier_version_found")
+        .Register<PageFileDeleted>("page_file_deleted");
 }

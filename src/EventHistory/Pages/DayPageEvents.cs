@@ -5,15 +5,43 @@ using EventHistory.NewsItems;
 
 namespace EventHistory.Pages;
 
-/// The site wrote the day page (index.md) like this; a day page's stream holds each version seen.
-public sealed record DayPagePublished(DayPage Page, DateTimeOffset EditedAt, string? Reason = null);
+/// The site wrote the day page like this; a day page's stream holds each version seen, of its
+/// index.md and of the README.md the site keeps beside it (<see cref="FileName"/>; null is index.md).
+public sealed record DayPagePublished(DayPage Page, DateTimeOffset EditedAt, string? Reason = null)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? FileName { get; init; }
+
+    public string FilePath => DayPageFiles.PathOf(Page.Path, FileName);
+}
+
+/// A file of the day page left the site (a history import saw it deleted).
+public sealed record DayPageFileDeleted(string FileName, DateTimeOffset EditedAt, string? Reason = null);
+
+/// A day folder's page files: index.md, and README.md with the same content beside it.
+public static class DayPageFiles
+{
+    public const string Index = "index.md";
+    public const string Readme = "README.md";
+
+    /// The file name of a day page path, or null when the path names no day page file.
+    public static string? NameOf(string path) =>
+        PagePaths.Split(path)?.File switch { "index" => Index, "README" => Readme, _ => null };
+
+    /// The path of <paramref name="fileName"/> in the folder of the day page at <paramref name="indexPath"/>.
+    public static string PathOf(string indexPath, string? fileName) =>
+        fileName is null or Index ? indexPath : indexPath[..(indexPath.LastIndexOf('/') + 1)] + fileName;
+
+    public static string IndexPathOf(string path) => path[..(path.LastIndexOf('/') + 1)] + Index;
+}
 
 public static class DayPageEventTypes
 {
     /// Fixed forever, like the item's own (EventTypeNamesTests pins them).
     public static EventTypes Register(EventTypes types) => types
         .RegisterStream<DayPage>(PageStreams.DayPageType)
-        .Register<DayPagePublished>("day_page_published");
+        .Register<DayPagePublished>("day_page_published")
+        .Register<DayPageFileDeleted>("day_page_file_deleted");
 }
 
 public static class PageStreams

@@ -45,6 +45,45 @@ public static class ImportPage
     }
 }
 
+/// Import many page files at once (item pages, day pages, deletions), a batch per transaction. A
+/// page that breaks a rule is rejected on its own, with its line; the others go on.
+public static class ImportPages
+{
+    public const int MaxPages = 10_000;
+
+    public sealed record Command(IReadOnlyList<PageInput> Pages, ImportOptions Options) : IRequest<IReadOnlyList<PageResult>>;
+
+    /// The batch as a whole; each page is checked by ImportPage's rules and rejected on its own.
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Pages).NotNull().Must(p => p.Count <= MaxPages).WithMessage($"'Pages' holds at most {MaxPages} pages.");
+    }
+
+    public sealed class Handler(EventStore.EventStore store, EditorContext editor) : IRequestHandler<Command, IReadOnlyList<PageResult>>
+    {
+        private static readonly ImportPage.Validator Rules = new();
+
+        public async Task<IReadOnlyList<PageResult>> Handle(Command c, CancellationToken ct)
+        {
+            var results = new PageResult?[c.Pages.Count];
+            var accepted = new List<(int Index, PageInput Page)>();
+            foreach (var (page, i) in c.Pages.Select((p, i) => (p, i)))
+            {
+                var failures = page.Text is null
+                    ? PagePaths.Split(page.Path) is null ? [new ValidationFailure("Path", $"'{page.Path}' is not a page path")] : []
+                    : Rules.Validate(new ImportPage.Command(page.Path, page.Text, page.At)).Errors;
+                if (failures.Count == 0) accepted.Add((i, page));
+                else results[i] = new PageResult(page.Path, null, new PageFormatException(
+                    failures[0].CustomState as int? ?? 0, string.Join("; ", failures.Select(f => f.ErrorMessage))));
+            }
+            var importer = new PageImporter(store, editor);
+            var done = await importer.ImportManyAsync([.. accepted.Select(a => a.Page)], c.Options, ct);
+            foreach (var (a, result) in accepted.Zip(done)) results[a.Index] = result;
+            return [.. results.Select(r => r!)];
+        }
+    }
+}
+
 /// Every page rendered from history, as of a time if given.
 public static class ExportPages
 {

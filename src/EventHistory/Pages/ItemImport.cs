@@ -27,8 +27,7 @@ public static class ItemImport
     public static List<INewsItemEvent> Decide(IReadOnlyList<INewsItemEvent> history, ItemPage page, string text, DateTimeOffset? at, string reason)
     {
         var state = NewsItem.Fold(history);
-        var known = KnownPages(history);
-        if (known.Any(k => k.Page.Path == page.Path && ItemPageRenderer.Render(k.Page) == text)) return [];
+        if (PageVersions.IsKnown(PageVersions.OfItem(history), page.Path, text, at)) return [];
         var currentSince = history.Last(e => e is not (EarlierPageFound or EarlierVersionFound)).EditedAt;
 
         if (page.Path == state.Path)
@@ -84,20 +83,6 @@ public static class ItemImport
 
     private static bool PageChangesDiffer(NewsItem state, ItemPage page) =>
         ItemPageRenderer.Render(state.Page with { Changes = page.Changes }) != ItemPageRenderer.Render(state.Page);
-
-    /// Every page version the history holds: each current version that had a page, and each earlier page found.
-    public static List<(ItemPage Page, DateTimeOffset WrittenAt, NewsItem? State)> KnownPages(IEnumerable<INewsItemEvent> history)
-    {
-        var pages = new List<(ItemPage, DateTimeOffset, NewsItem?)>();
-        NewsItem? state = null;
-        foreach (var e in history)
-        {
-            if (e is EarlierPageFound found) { pages.Add((found.Page, found.EditedAt, null)); continue; }
-            state = state is null ? NewsItem.Create((NewsItemCreated)e) : state.Apply(e);
-            if (e is not EarlierVersionFound && state.HasPage) pages.Add((state.Page, e.EditedAt, state));
-        }
-        return pages;
-    }
 
     private static HashSet<string> KnownPaths(IEnumerable<INewsItemEvent> history)
     {

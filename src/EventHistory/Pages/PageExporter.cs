@@ -11,29 +11,36 @@ public sealed class PageExporter(EventStore.EventStore store)
 {
     public async Task<List<ExportedPage>> ExportAsync(DateTimeOffset? asOf, CancellationToken ct)
     {
-        var latest = new Dictionary<string, (DateTimeOffset WrittenAt, string Text)>(StringComparer.Ordinal);
-        void Offer(string path, DateTimeOffset writtenAt, Func<string> render)
+        // Per path, the version in force: the last written (as of the time), a deletion included.
+        var latest = new Dictionary<string, FileVersion>(StringComparer.Ordinal);
+        void Offer(IEnumerable<FileVersion> versions)
         {
-            if (asOf is { } limit && writtenAt > limit) return;
-            if (latest.TryGetValue(path, out var known) && known.WrittenAt > writtenAt) return;
-            latest[path] = (writtenAt, render());
+            foreach (var v in versions)
+            {
+                if (!v.Listed || (asOf is { } limit && v.WrittenAt > limit)) continue;
+                if (latest.TryGetValue(v.Path, out var known) && known.WrittenAt > v.WrittenAt) continue;
+                latest[v.Path] = v;
+            }
         }
 
         var stream = Guid.Empty;
-        var history = new List<INewsItemEvent>();
+        var items = new List<INewsItemEvent>();
+        var days = new List<object>();
         void Flush()
         {
-            foreach (var (page, writtenAt, state) in ItemImport.KnownPages(history))
-                if (state is null || state.Status == ItemStatus.Published) Offer(page.Path, writtenAt, () => ItemPageRenderer.Render(page));
-            history.Clear();
+            Offer(PageVersions.OfItem(items));
+            Offer(PageVersions.OfDay(days));
+            items.Clear();
+            days.Clear();
         }
         await foreach (var stored in store.ReadStreamsOfTypesAsync([NewsItemEventTypes.StreamType, PageStreams.DayPageType], ct))
         {
             if (stored.StreamId != stream) { Flush(); stream = stored.StreamId; }
-            if (stored.Data is DayPagePublished day) Offer(day.Page.Path, day.EditedAt, () => DayPageFormat.Render(day.Page));
-            else if (stored.Data is INewsItemEvent e) history.Add(e);
+            if (stored.Data is INewsItemEvent e) items.Add(e);
+            else days.Add(stored.Data);
         }
         Flush();
-        return latest.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ExportedPage(p.Key, p.Value.Text)).ToList();
+        return [.. latest.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => p.Value.Text() is { } text ? new ExportedPage(p.Key, text) : null).OfType<ExportedPage>()];
     }
 }
