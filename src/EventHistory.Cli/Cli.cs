@@ -29,8 +29,12 @@ public static class Cli
           source-diff ITEM SOURCE A B [--full] [--color auto|always|never]   word diff of versions A and B
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
           keys revoke NAME | keys list
-          import FILE|DIR [--at TIME]  pages (item pages, index.md day pages) into history
-          export --out DIR [--as-of TIME]   every page rendered from history, as of TIME if given
+          import FILE|DIR [--at TIME]  pages (item pages, index.md and README.md day pages) into history
+          import-git REPO [--from COMMIT] [--to COMMIT] [--branch B] [--edition en|zh]
+                                       replays a git repository of the site's pages commit by commit
+                                       (resumable: a second run goes on after the last commit)
+          export --out DIR [--as-of TIME] [--edition en|zh]   every page rendered from history, as of
+                                       TIME if given; with --edition, that edition's news/ tree only
           create --date D --headline H [--summary S] [--source NAME=URL ...] [--idempotency-key K]
           revise ITEM --headline H [--reason R] [--expected N]   the same as revise-headline
                                        writes print their command id on stderr; give it back with
@@ -50,7 +54,7 @@ public static class Cli
     private static Role? RoleNeeded(string command) => command switch
     {
         "retract" or "restore" or "archive" or "rebuild" => Role.Admin,
-        "create" or "import" or "capture" => Role.Editor,
+        "create" or "import" or "import-git" or "capture" => Role.Editor,
         _ when EditCommands.Names.Contains(command) => Role.Editor,
         _ => null,
     };
@@ -102,6 +106,7 @@ public static class Cli
                 "source-text" => await SourceTextCommand.RunAsync(context),
                 "source-diff" => await SourceDiffCommand.RunAsync(context),
                 "import" => await ImportCommand.RunAsync(context),
+                "import-git" => await ImportGitCommand.RunAsync(context),
                 "export" => await ExportCommand.RunAsync(context),
                 "create" => await WriteCommands.CreateAsync(context, editor),
                 "search" => await StoreCommands.SearchAsync(context),

@@ -34,6 +34,7 @@ public sealed class EventTypeNamesTests
             ["PageFileDeleted"] = "page_file_deleted",
             ["DayPagePublished"] = "day_page_published",
             ["DayPageFileDeleted"] = "day_page_file_deleted",
+            ["GitCommitImported"] = "git_commit_imported",
         }, names);
     }
 
@@ -42,6 +43,7 @@ public sealed class EventTypeNamesTests
     {
         Assert.Equal(typeof(NewsItem), Types.StreamType("news_item"));
         Assert.Equal(typeof(global::EventHistory.Pages.DayPage), Types.StreamType("day_page"));
+        Assert.Equal(typeof(global::EventHistory.Pages.GitImport), Types.StreamType("git_import"));
     }
 
     [Fact]

@@ -18,6 +18,16 @@ public sealed record DayPagePublished(DayPage Page, DateTimeOffset EditedAt, str
 /// A file of the day page left the site (a history import saw it deleted).
 public sealed record DayPageFileDeleted(string FileName, DateTimeOffset EditedAt, string? Reason = null);
 
+/// A commit of a site repository was imported, in the same transaction as its pages' events: a
+/// resumed import goes on after the last one. Pages counts the page files the commit changed.
+public sealed record GitCommitImported(string Commit, DateTimeOffset CommittedAt, string Subject, int Pages);
+
+/// A git history import's progress stream: the commits imported so far, the last one to go on after.
+public sealed record GitImport(IReadOnlyList<GitCommitImported> Commits)
+{
+    public GitCommitImported? Last => Commits.Count > 0 ? Commits[^1] : null;
+}
+
 /// A day folder's page files: index.md, and README.md with the same content beside it.
 public static class DayPageFiles
 {
@@ -41,18 +51,24 @@ public static class DayPageEventTypes
     public static EventTypes Register(EventTypes types) => types
         .RegisterStream<DayPage>(PageStreams.DayPageType)
         .Register<DayPagePublished>("day_page_published")
-        .Register<DayPageFileDeleted>("day_page_file_deleted");
+        .Register<DayPageFileDeleted>("day_page_file_deleted")
+        .RegisterStream<GitImport>(PageStreams.GitImportType)
+        .Register<GitCommitImported>("git_commit_imported");
 }
 
 public static class PageStreams
 {
     public const string DayPageType = "day_page";
+    public const string GitImportType = "git_import";
 
     public static Guid DayPageId(string path) => NameBased("day-page:" + path);
 
     /// A new imported item's stream id comes from its earliest path, so two imports of one page racing
     /// each other meet on the same stream (one of them gets a version conflict) instead of making two items.
     public static Guid ItemId(string earliestPath) => NameBased("news-item:" + earliestPath);
+
+    /// The progress stream of a git history import: one per repository (its first commit) and edition.
+    public static Guid GitImportId(string rootCommit, string edition) => NameBased($"git-import:{edition}:{rootCommit}");
 
     private static Guid NameBased(string name)
     {

@@ -1,0 +1,140 @@
+using EventHistory.EventStore;
+using EventHistory.Infrastructure;
+using FluentValidation;
+using MediatR;
+
+namespace EventHistory.Pages;
+
+/// Replays a git repository of the site's pages commit by commit, in commit order: each changed
+/// page file becomes what it is as of its commit (the commit time is the edit time, the commit id
+/// rides in every event's headers), a deleted file is recorded as deleted. Each commit commits
+/// with its record in the import's progress stream, so a second run goes on after the last one
+/// and Ctrl-C loses nothing committed.
+public static class ImportGitHistory
+{
+    public sealed record Command(
+        string Repository, string? Branch = null, string? From = null, string? To = null, string? Edition = null,
+        Action<Progress>? OnCommit = null) : IRequest<Summary>;
+
+    /// After each commit: how far the import is.
+    public sealed record Progress(int Commits, int TotalCommits, int Pages, long Events, GitCommit Commit);
+
+    public sealed record Summary(
+        int Commits, int Pages, long Events, int Verbatim, int Rejected, string? LastCommit, bool Resumed,
+        IReadOnlyList<string> Problems);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Repository).NotEmpty().Must(Directory.Exists).WithMessage(c => $"no such directory: {c.Repository}");
+            RuleFor(c => c.Edition).Must(e => e is null or "en" or "zh").WithMessage("'Edition' is en or zh.");
+        }
+    }
+
+    public sealed class Handler(EventStore.EventStore store, EditorContext editor) : IRequestHandler<Command, Summary>
+    {
+        public async Task<Summary> Handle(Command c, CancellationToken ct)
+        {
+            await using var git = new GitHistory(c.Repository);
+            var root = await git.RootCommitAsync(c.Branch, ct);
+            var first = await FirstCommitAsync(git, c, ct);
+            var edition = c.Edition ?? (first is null ? "en" : await DetectEditionAsync(git, first, ct));
+            var progressId = PageStreams.GitImportId(root, edition);
+            var done = (await store.ReadStreamAsync(progressId, ct)).Select(e => e.Data).OfType<GitCommitImported>().ToList();
+            var after = c.From ?? done.LastOrDefault()?.Commit;
+
+            var commits = new List<GitCommit>();
+            await foreach (var commit in git.CommitsAsync(c.Branch, after, c.To, ct)) commits.Add(commit);
+            var importer = new PageImporter(store, editor);
+            var (pages, events, verbatim, rejected) = (0, 0L, 0, 0);
+            var problems = new List<string>();
+            var version = (long)done.Count;
+            foreach (var (commit, n) in commits.Select((commit, i) => (commit, i + 1)))
+            {
+                var inputs = new List<PageInput>();
+                foreach (var change in commit.Changes.OrderBy(ch => ch.Blob is null))
+                {
+                    var path = SitePath(change.Path, edition);
+                    if (path is null) continue;
+                    string? text = null;
+                    if (change.Blob is { } blob && !TryDecode(await git.ReadBlobAsync(blob, ct), out text, out var why))
+                    {
+                        rejected++;
+                        problems.Add($"{commit.Id[..12]} {path}: {why}");
+                        continue;
+                    }
+                    inputs.Add(new PageInput(path, text, commit.CommittedAt));
+                }
+                var record = new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, inputs.Count);
+                var options = new ImportOptions(
+                    History: true,
+                    Headers: new Dictionary<string, string> { ["git-commit"] = commit.Id },
+                    Reason: path => $"imported from {path} at commit {commit.Id[..12]}");
+                var chunks = inputs.Chunk(PageImporter.BatchSize).ToList();
+                if (chunks.Count == 0) chunks.Add([]);
+                var commitEvents = 0;
+                foreach (var (chunk, last) in chunks.Select((ch, i) => (ch, i == chunks.Count - 1)))
+                {
+                    // The commit's record commits with its last chunk; a resumed run redoes a commit
+                    // cut short, and its chunks already in append nothing (they are in force).
+                    var alongside = last
+                        ? new[] { new StreamAppend(progressId, PageStreams.GitImportType, version, [record]) }
+                        : null;
+                    var results = await importer.ImportManyAsync(chunk, options with { Alongside = alongside }, ct);
+                    foreach (var r in results)
+                    {
+                        if (r.Outcome is { } o) commitEvents += o.Appended;
+                        else
+                        {
+                            rejected++;
+                            problems.Add($"{commit.Id[..12]} {r.Path}: {r.Rejection!.Message}");
+                        }
+                    }
+                }
+                version++;
+                pages += inputs.Count;
+                events += commitEvents;
+                c.OnCommit?.Invoke(new Progress(n, commits.Count, pages, events, commit));
+            }
+            return new Summary(commits.Count, pages, events, verbatim, rejected, commits.LastOrDefault()?.Id ?? after, done.Count > 0, problems);
+        }
+
+        /// The site path of a repository file: news/YYYY/MM/D/FILE.md, under /zh for the Chinese edition.
+        private static string? SitePath(string repositoryPath, string edition)
+        {
+            var path = (edition == "zh" ? "/zh/" : "/") + repositoryPath;
+            return PagePaths.Split(path) is null ? null : path;
+        }
+
+        private static bool TryDecode(byte[] bytes, out string? text, out string? why)
+        {
+            try
+            {
+                (text, why) = (PageText.Decode(bytes), null);
+                return true;
+            }
+            catch (ValidationException e)
+            {
+                (text, why) = (null, e.Errors.First().ErrorMessage);
+                return false;
+            }
+        }
+
+        private static async Task<GitCommit?> FirstCommitAsync(GitHistory git, Command c, CancellationToken ct)
+        {
+            await foreach (var commit in git.CommitsAsync(c.Branch, null, c.To, ct))
+                if (commit.Changes.Any(ch => ch.Blob is not null)) return commit;
+            return null;
+        }
+
+        /// The Chinese edition's pages speak Chinese in their fixed headings; the first page tells.
+        private static async Task<string> DetectEditionAsync(GitHistory git, GitCommit first, CancellationToken ct)
+        {
+            var change = first.Changes.First(ch => ch.Blob is not null);
+            var text = System.Text.Encoding.UTF8.GetString(await git.ReadBlobAsync(change.Blob!, ct));
+            string[] chinese = ["前一天", "信息来源", "上下文", "有关:"];
+            return chinese.Any(word => text.Contains(word, StringComparison.Ordinal)) ? "zh" : "en";
+        }
+    }
+}
