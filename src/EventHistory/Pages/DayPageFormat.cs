@@ -85,6 +85,21 @@ public static class DayPageFormat
         return page;
     }
 
+    /// For a history import: the day page parsed strictly when a known layout reads it, otherwise kept
+    /// byte for byte (Verbatim) with its edition and date from the path and the strict parser's
+    /// complaint. Only a path that is no day page path is rejected.
+    public static DayPage ParseHistory(string path, string text)
+    {
+        try
+        {
+            return Parse(path, text);
+        }
+        catch (PageFormatException e) when (PagePaths.Split(path) is { File: "index" } split)
+        {
+            return new DayPage(split.Edition, split.Date, PageLayouts.Unknown, [], null) { Verbatim = text, UnknownLine = e.Message };
+        }
+    }
+
     private static bool IsEarlyZh(string layout) => layout is PageLayouts.ZhFirstCommit or PageLayouts.Zh201901;
 
     private static string HeadingLink(DayPage page) => page.Layout == PageLayouts.Zh201901 ? page.Path[3..] : page.Path;

@@ -75,6 +75,27 @@ public static partial class ItemPageParser
         return page;
     }
 
+    /// For a history import: the page parsed strictly when a known layout reads it, otherwise kept
+    /// byte for byte (Verbatim) with what can still be read: edition, date and slug from the path, the
+    /// headline from its first "# " line (else the slug), and the strict parser's complaint. Only a
+    /// path that is no page path is rejected.
+    public static ItemPage ParseHistory(string path, string text)
+    {
+        try
+        {
+            return Parse(path, text);
+        }
+        catch (PageFormatException e) when (PagePaths.Split(path) is { } split)
+        {
+            var headline = text.Split('\n').FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal) && l.Trim().Length > 1)?[2..] ?? split.File;
+            return new ItemPage(split.Edition, split.Date, split.File, PageLayouts.Unknown, headline, "", [], null, null, [], [])
+            {
+                Verbatim = text,
+                UnknownLine = e.Message,
+            };
+        }
+    }
+
     private static void ParseSource(int n, string line, List<Source> sources, ref string? cover)
     {
         var m = SourceLine().Match(line);
