@@ -12,11 +12,12 @@ public static class DayPageFormat
 
     public static string Render(DayPage page)
     {
+        if (page.Verbatim is { } verbatim) return verbatim;
         var lines = new List<string>();
         var folder = $"{page.Date:yyyy}/{page.Date:MM}/{page.Date.Day}";
         if (page.Layout == PageLayouts.B)
             lines.AddRange(["", $"Formats: [HTML]({folder}/index.html)  [JSON]({folder}/index.json)  [XML]({folder}/index.xml)  ", ""]);
-        lines.AddRange([$"## [{PagePaths.DateText(page.Date)}]({page.Path})", ""]);
+        lines.AddRange([$"## [{PagePaths.DateText(page.Date)}]({HeadingLink(page)})", ""]);
         foreach (var entry in page.Entries)
         {
             if (entry.Topic is { } topic) lines.Add("##### " + topic);
@@ -24,8 +25,9 @@ public static class DayPageFormat
             if (entry.Text is { } text) lines.AddRange([text, ""]);
         }
         if (page.PreviousDay is { } previous)
-            lines.Add($"## [{(page.Layout == PageLayouts.Zh ? ChinesePrevious : EnglishPrevious)}]({previous})");
-        lines.Add("");
+            lines.Add($"## [{(PageLayouts.IsChinese(page.Layout) ? ChinesePrevious : EnglishPrevious)}]({previous})");
+        // The early zh generators closed with an empty line only after a previous-day link.
+        if (page.PreviousDay is not null || !IsEarlyZh(page.Layout)) lines.Add("");
         var sb = new StringBuilder();
         foreach (var line in lines) sb.Append(line).Append('\n');
         return sb.ToString();
@@ -44,7 +46,10 @@ public static class DayPageFormat
             lines.Expect("", "an empty line after the Formats line");
         }
         var page = new DayPage(edition, date, layout, [], null);
-        lines.Expect($"## [{PagePaths.DateText(date)}]({page.Path})", $"the day heading for {PagePaths.DateText(date)} (the page's folder)");
+        var heading = $"## [{PagePaths.DateText(date)}]({page.Path})";
+        // The zh generator of 2019-01 linked the day's own heading under /news, not /zh/news.
+        if (edition == "zh" && lines.Peek() == heading.Replace("](/zh/news/", "](/news/")) { layout = PageLayouts.Zh201901; lines.Skip(1); }
+        else lines.Expect(heading, $"the day heading for {PagePaths.DateText(date)} (the page's folder)");
         lines.Expect("", "an empty line after the day heading");
         var entries = new List<DayEntry>();
         string? previous = null;
@@ -66,15 +71,36 @@ public static class DayPageFormat
             var at = line.LastIndexOf("](/", StringComparison.Ordinal);
             if (at < 0) throw new PageFormatException(lines.Number, "expected an item link '### [Headline](/news/.../SLUG.md)'");
             string? entryText = null;
-            if (layout == PageLayouts.B)
+            if (layout == PageLayouts.B || (edition == "zh" && lines.Peek()?.StartsWith(ItemPageRenderer.EarlyZhMarker, StringComparison.Ordinal) == true))
             {
                 entryText = lines.Next("the item's text line");
                 lines.Expect("", "an empty line after the item's text");
             }
             entries.Add(new DayEntry(topic, line[5..at], line[(at + 2)..^1], entryText));
         }
-        page = page with { Entries = entries, PreviousDay = previous };
+        // Under a /zh heading, context lines or a page closing without a previous-day link are the first zh generator's.
+        if (layout == PageLayouts.Zh && (previous is null || entries.Any(e => e.Text is not null))) layout = PageLayouts.ZhFirstCommit;
+        page = page with { Layout = layout, Entries = entries, PreviousDay = previous };
         ItemPageParser.EnsureRoundTrip(text, Render(page), "day page " + layout);
         return page;
     }
+
+    /// For a history import: the day page parsed strictly when a known layout reads it, otherwise kept
+    /// byte for byte (Verbatim) with its edition and date from the path and the strict parser's
+    /// complaint. Only a path that is no day page path is rejected.
+    public static DayPage ParseHistory(string path, string text)
+    {
+        try
+        {
+            return Parse(path, text);
+        }
+        catch (PageFormatException e) when (PagePaths.Split(path) is { File: "index" } split)
+        {
+            return new DayPage(split.Edition, split.Date, PageLayouts.Unknown, [], null) { Verbatim = text, UnknownLine = e.Message };
+        }
+    }
+
+    private static bool IsEarlyZh(string layout) => layout is PageLayouts.ZhFirstCommit or PageLayouts.Zh201901;
+
+    private static string HeadingLink(DayPage page) => page.Layout == PageLayouts.Zh201901 ? page.Path[3..] : page.Path;
 }

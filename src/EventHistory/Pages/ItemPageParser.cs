@@ -21,7 +21,10 @@ public static partial class ItemPageParser
             lines.Skip(3);
         }
         var dateText = PagePaths.DateText(date);
-        lines.Expect($"### [{dateText}](/news/{date:yyyy}/{date:MM}/{date.Day}/index.md)", $"the date line for {dateText} (the page's folder)");
+        var dateLine = $"### [{dateText}](/news/{date:yyyy}/{date:MM}/{date.Day}/index.md)";
+        // Only the first zh generator linked the date line under /zh (docs/pages.md).
+        if (edition == "zh" && lines.Peek() == dateLine.Replace("](/news/", "](/zh/news/")) { layout = PageLayouts.ZhFirstCommit; lines.Skip(1); }
+        else lines.Expect(dateLine, $"the date line for {dateText} (the page's folder)");
         lines.Expect("", "an empty line after the date line");
         string? topic = null;
         if (lines.Peek()?.StartsWith("##### ", StringComparison.Ordinal) == true) topic = lines.Next()[6..];
@@ -50,7 +53,10 @@ public static partial class ItemPageParser
                     foreach (var (n, line) in items) ParseSource(n, line, sources, ref cover);
                     break;
                 case "Related:" or "有关:":
-                    foreach (var (n, line) in items) related.Add(ParseRelated(n, line, layout == PageLayouts.Zh ? "_消息: " : "_Context: "));
+                    // The zh generators before the final one marked the context _上下文:_, not _消息:_.
+                    if (layout == PageLayouts.Zh && items[0].Text.Contains(") " + ItemPageRenderer.EarlyZhMarker, StringComparison.Ordinal))
+                        layout = PageLayouts.Zh201901;
+                    foreach (var (n, line) in items) related.Add(ParseRelated(n, line, ItemPageRenderer.ContextMarker(layout)));
                     break;
                 case "Changes:":
                     changes = ParseChanges(items, headline, ItemPaths.ItemPath(edition, date, slug));
@@ -67,6 +73,27 @@ public static partial class ItemPageParser
         var page = new ItemPage(edition, date, slug, layout, headline, summary, sources, cover, topic, related, changes);
         EnsureRoundTrip(text, ItemPageRenderer.Render(page), layout);
         return page;
+    }
+
+    /// For a history import: the page parsed strictly when a known layout reads it, otherwise kept
+    /// byte for byte (Verbatim) with what can still be read: edition, date and slug from the path, the
+    /// headline from its first "# " line (else the slug), and the strict parser's complaint. Only a
+    /// path that is no page path is rejected.
+    public static ItemPage ParseHistory(string path, string text)
+    {
+        try
+        {
+            return Parse(path, text);
+        }
+        catch (PageFormatException e) when (PagePaths.Split(path) is { } split)
+        {
+            var headline = text.Split('\n').FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal) && l.Trim().Length > 1)?[2..] ?? split.File;
+            return new ItemPage(split.Edition, split.Date, split.File, PageLayouts.Unknown, headline, "", [], null, null, [], [])
+            {
+                Verbatim = text,
+                UnknownLine = e.Message,
+            };
+        }
     }
 
     private static void ParseSource(int n, string line, List<Source> sources, ref string? cover)

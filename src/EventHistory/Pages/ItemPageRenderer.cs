@@ -8,8 +8,11 @@ namespace EventHistory.Pages;
 /// blank-line counts and numbering quirks are part of the format.
 public static class ItemPageRenderer
 {
+    public const string EarlyZhMarker = "_上下文: ";
+
     public static string Render(ItemPage page)
     {
+        if (page.Verbatim is { } verbatim) return verbatim;
         var lines = new List<string>();
         var datePath = $"/news/{page.Date:yyyy}/{page.Date:MM}/{page.Date.Day}";
         if (page.Layout == PageLayouts.B)
@@ -17,7 +20,8 @@ public static class ItemPageRenderer
             var self = $"{datePath}/{page.Slug}";
             lines.AddRange(["", $"Formats: [HTML]({self}.html)  [JSON]({self}.json)  [XML]({self}.xml)  ", ""]);
         }
-        lines.Add($"### [{PagePaths.DateText(page.Date)}]({datePath}/index.md)");
+        var dateLink = page.Layout == PageLayouts.ZhFirstCommit ? "/zh" + datePath : datePath;
+        lines.Add($"### [{PagePaths.DateText(page.Date)}]({dateLink}/index.md)");
         lines.Add("");
         if (page.Topic is { } topic) lines.Add("##### " + topic);
         lines.AddRange(["# " + page.Headline, "", page.Summary, ""]);
@@ -32,7 +36,7 @@ public static class ItemPageRenderer
                 Section(lines, "Related:", related);
                 Section(lines, "Changes:", changes);
                 break;
-            case PageLayouts.Zh:
+            case PageLayouts.Zh or PageLayouts.Zh201901 or PageLayouts.ZhFirstCommit:
                 Section(lines, "信息来源:", sources);
                 Section(lines, "有关:", related);
                 break;
@@ -63,16 +67,24 @@ public static class ItemPageRenderer
         return lines;
     }
 
+    /// What opens a related entry's context: each edition's own word, and the early zh layouts' other one.
+    public static string ContextMarker(string layout) => layout switch
+    {
+        PageLayouts.Zh => "_消息: ",
+        PageLayouts.Zh201901 or PageLayouts.ZhFirstCommit => EarlyZhMarker,
+        _ => "_Context: ",
+    };
+
     private static List<string> RelatedLines(ItemPage page)
     {
-        var marker = page.Layout == PageLayouts.Zh ? "_消息: " : "_Context: ";
+        var marker = ContextMarker(page.Layout);
         return page.Related.Select((r, i) => $"{i + 1}. [{r.Headline}]({r.Path}) {marker}{r.Context}_").ToList();
     }
 
     /// Earlier versions numbered 1..n-1, then the Current line repeating n-1 (the site's rule).
     private static List<string> ChangeLines(ItemPage page)
     {
-        if (page.Changes.Count == 0 || page.Layout == PageLayouts.Zh) return [];
+        if (page.Changes.Count == 0 || PageLayouts.IsChinese(page.Layout)) return [];
         var lines = page.Changes.Select((c, i) =>
             $"{i + 1}. [{c.Headline}]({c.Path}) _{Timestamp(c.EditedAt)} ({(i == 0 ? "First version" : "Update")})_").ToList();
         lines.Add($"{page.Changes.Count}. [{page.Headline}]({page.Path}) _(Current version)_");

@@ -1,14 +1,24 @@
+using System.Text.Json.Serialization;
 using EventHistory.NewsItems;
 
 namespace EventHistory.Pages;
 
 /// One item on a day page: its topic line (null when absent), the linked headline and path as the
-/// day page showed them, and the text under the link (the summary or a _Context_ line; null in zh).
+/// day page showed them, and the text under the link (the summary or a _Context_ line in English, the
+/// _上下文: ..._ line in the early zh layouts; null in the final zh layout and where an entry has none).
 public sealed record DayEntry(string? Topic, string Headline, string Path, string? Text);
 
 public sealed record DayPage(string Edition, DateOnly Date, string Layout, IReadOnlyList<DayEntry> Entries, string? PreviousDay)
 {
     public string Path => ItemPaths.DayFolder(Edition, Date) + "/index.md";
+
+    /// The exact text of a day page no known layout reads; rendered back unchanged (see ItemPage.Verbatim).
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Verbatim { get; init; }
+
+    /// Where and why the strict parser gave up on a Verbatim page ("line 3: expected ...").
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? UnknownLine { get; init; }
 }
 
 /// A page that does not follow its layout: the 1-based line and why.
