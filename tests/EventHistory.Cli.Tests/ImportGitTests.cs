@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EventHistory.Access;
 using EventHistory.Infrastructure;
 using EventHistory.Testing;
@@ -64,7 +63,7 @@ public sealed class ImportGitTests : IAsyncLifetime
             var exported = Path.Combine(_work, "export-" + id);
             (code, output, error) = await RunAsync("export", "--out", exported, "--as-of", time.ToString("O"), "--edition", "en");
             Assert.True(code == 0, output + error);
-            Assert.Equal(TreeAt(id), FilesUnder(exported));
+            Assert.Equal(new GitRepository(Repo).NewsTreeAt(id), GitRepository.FilesUnder(exported, "news"));
         }
 
         var events = await _db.ScalarAsync("select count(*) from mt_events");
@@ -117,37 +116,9 @@ public sealed class ImportGitTests : IAsyncLifetime
         _commits.Add((Git("rev-parse", "HEAD").Trim(), time));
     }
 
-    private SortedDictionary<string, string> TreeAt(string commit)
-    {
-        var tree = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", commit, "news").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            tree[path] = Git("show", $"{commit}:{path}");
-        return tree;
-    }
+    private string Git(params string[] args) => new GitRepository(Repo).Run(args);
 
-    private static SortedDictionary<string, string> FilesUnder(string root)
-    {
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (!Directory.Exists(root)) return files;
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-            files[Path.GetRelativePath(root, file).Replace('\\', '/')] = File.ReadAllText(file);
-        return files;
-    }
-
-    private string Git(params string[] args) => Git(new Dictionary<string, string>(), args);
-
-    private string Git(Dictionary<string, string> environment, params string[] args)
-    {
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var git = Process.Start(info)!;
-        var output = git.StandardOutput.ReadToEnd();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {error}");
-        return output;
-    }
+    private string Git(Dictionary<string, string> environment, params string[] args) => new GitRepository(Repo).Run(environment, args);
 
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {

@@ -38,11 +38,17 @@ public sealed record NewsItem(
     /// When the version with the current slug was first written (the time a Changes entry shows).
     public DateTimeOffset SlugSince { get; init; }
 
+    /// The exact text of the current page when no known layout read it (a history import kept it);
+    /// any edit of the content renders the page anew, in the edition's layout.
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Verbatim { get; init; }
+
     /// False for a version known only from another page's Changes list.
     public bool HasPage => Layout != PageLayouts.Unseen;
 
-    public ItemPage Page => new(Edition, Date, Slug, Layout ?? PageLayouts.DefaultFor(Edition), Headline, Summary,
-        Sources, CoverImage, Topic, Related, Changes);
+    public ItemPage Page => new(Edition, Date, Slug,
+        Layout is null || (Layout == PageLayouts.Unknown && Verbatim is null) ? PageLayouts.DefaultFor(Edition) : Layout,
+        Headline, Summary, Sources, CoverImage, Topic, Related, Changes) { Verbatim = Verbatim };
 
     public static NewsItem Create(NewsItemCreated e) => new(
         e.ItemId, 1, e.Date, e.Headline, e.Summary, e.Sources, e.CoverImage, e.Topic, e.Related, e.Slug,
@@ -70,7 +76,16 @@ public sealed record NewsItem(
         PagePublished p => FromPage(p.Page),
         EarlierPageFound or EarlierVersionFound or PageFileDeleted => this,
         _ => throw new InvalidOperationException($"No way to apply {e.GetType().Name}."),
-    }) with { Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = EditClock(e) });
+    }) with
+    {
+        Revision = e is NewsItemCreated ? 1 : Revision + 1, EditedAt = EditClock(e),
+        Verbatim = e switch
+        {
+            PagePublished p => p.Page.Verbatim,
+            EarlierPageFound or EarlierVersionFound or PageFileDeleted or INewsItemAttachment => Verbatim,
+            _ => null,
+        },
+    });
 
     /// The edit clock of a revision never goes back: a fact about the past learned later (an old
     /// page found, a capture dated earlier) changes nothing that was in force then, so as-of reads

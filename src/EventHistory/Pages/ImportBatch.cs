@@ -57,9 +57,11 @@ internal sealed class ImportBatch
         try
         {
             _ = PagePaths.Split(path) ?? throw new PageFormatException(0, $"'{path}' is not a page path /news/YYYY/MM/D/SLUG.md");
-            return DayPageFiles.NameOf(path) is not null
-                ? DayPageFormat.Parse(DayPageFiles.IndexPathOf(path), text)
-                : ItemPageParser.Parse(path, text);
+            var day = DayPageFiles.NameOf(path) is not null;
+            // A history keeps what the site served, even in a layout nobody knows yet (verbatim).
+            if (options.History)
+                return day ? DayPageFormat.ParseHistory(DayPageFiles.IndexPathOf(path), text) : ItemPageParser.ParseHistory(path, text);
+            return day ? DayPageFormat.Parse(DayPageFiles.IndexPathOf(path), text) : ItemPageParser.Parse(path, text);
         }
         catch (PageFormatException e)
         {
@@ -78,8 +80,8 @@ internal sealed class ImportBatch
             return _parsed[Key(index)] switch
             {
                 PageFormatException rejected => new PageResult(page.Path, null, rejected),
-                DayPage day => new PageResult(page.Path, DecideDay(page, day, fileName!), null),
-                ItemPage item => new PageResult(page.Path, DecideItem(page, item), null),
+                DayPage day => new PageResult(page.Path, DecideDay(page, day, fileName!), null) { UnknownLine = day.UnknownLine },
+                ItemPage item => new PageResult(page.Path, DecideItem(page, item), null) { UnknownLine = item.UnknownLine },
                 _ => throw new InvalidOperationException("unreachable"),
             };
         }

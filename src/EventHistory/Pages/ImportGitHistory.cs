@@ -49,6 +49,7 @@ public static class ImportGitHistory
             var importer = new PageImporter(store, editor);
             var (pages, events, verbatim, rejected) = (0, 0L, 0, 0);
             var problems = new List<string>();
+            var shapes = new HashSet<string>(StringComparer.Ordinal);
             var version = (long)done.Count;
             foreach (var (commit, n) in commits.Select((commit, i) => (commit, i + 1)))
             {
@@ -84,7 +85,17 @@ public static class ImportGitHistory
                     var results = await importer.ImportManyAsync(chunk, options with { Alongside = alongside }, ct);
                     foreach (var r in results)
                     {
-                        if (r.Outcome is { } o) commitEvents += o.Appended;
+                        if (r.Outcome is { } o)
+                        {
+                            commitEvents += o.Appended;
+                            if (r.UnknownLine is { } unknown)
+                            {
+                                verbatim++;
+                                // Once per shape: the reason without its line number.
+                                if (shapes.Add(unknown[(unknown.IndexOf(':') + 1)..].Trim()))
+                                    problems.Add($"{commit.Id[..12]} {r.Path}: kept verbatim, {unknown}");
+                            }
+                        }
                         else
                         {
                             rejected++;

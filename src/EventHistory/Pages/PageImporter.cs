@@ -13,7 +13,11 @@ public sealed record ImportOutcome(string Path, Guid StreamId, bool NewItem, int
 public sealed record PageInput(string Path, string? Text, DateTimeOffset? At = null);
 
 /// One page's result in a batch: what it appended, or why it was rejected (its line, when known).
-public sealed record PageResult(string Path, ImportOutcome? Outcome, PageFormatException? Rejection);
+/// UnknownLine is set when a history import kept the page verbatim: where its layout stopped being known.
+public sealed record PageResult(string Path, ImportOutcome? Outcome, PageFormatException? Rejection)
+{
+    public string? UnknownLine { get; init; }
+}
 
 /// How a batch is imported. History: a page of an unknown layout is kept byte for byte instead of
 /// rejected (a git history replays what the site really served). Headers ride on every event;
