@@ -20,6 +20,7 @@ public sealed class ImportGitTests : IAsyncLifetime
     private const string Diplomats35 = "news/2016/12/29/the-united-states-expels-35-russian-diplomats-over-the-alleged-russian-interference-during-the-u-s-s-2016-presidential-election.md";
     private const string KonstanzOld = "news/2017/07/30/konstanz-shooting-a-man-shoots-several-people-in-a-nightclub-in-konstanz-germany-killing-one-the-gunman-was-shot-and-killed-by-police.md";
     private const string KonstanzNew = "news/2017/07/30/a-man-shoots-several-people-in-a-nightclub-in-konstanz-germany-killing-one-the-gunman-was-shot-and-killed-by-police.md";
+    private const string Odd = "news/2017/07/30/an-odd-page.md";
     private const string Euro = "news/1999/01/1/the-euro-currency-is-introduced.md";
 
     public async Task InitializeAsync()
@@ -42,6 +43,7 @@ public sealed class ImportGitTests : IAsyncLifetime
             (Readme, CorpusText(Day).Replace("Konstanz", "Constance", StringComparison.Ordinal)));
         Commit("the old slug file and another item leave the site", (KonstanzOld, null), (Euro, null));
         Commit("a page comes back to an earlier text", (Diplomats35, File.ReadAllText(olderDiplomats)));
+        Commit("a page in a layout nobody knows yet", (Odd, "<h1>An odd page</h1>\n\nwritten by hand  \n"));
     }
 
     public async Task DisposeAsync()
@@ -55,8 +57,10 @@ public sealed class ImportGitTests : IAsyncLifetime
     {
         var (code, output, error) = await RunAsync("import-git", Repo);
         Assert.True(code == 0, output + error);
-        Assert.Contains($"{_commits.Count} commits, 11 page versions", output);
-        Assert.Contains("0 kept verbatim, 0 rejected", output);
+        Assert.Contains($"{_commits.Count} commits, 12 page versions", output);
+        // The odd page is kept byte for byte (export below shows it), and said once on stderr.
+        Assert.Contains("11 parsed into the item model, 1 kept verbatim, 0 rejected", output);
+        Assert.Contains($"{_commits[^1].Id[..12]} /{Odd}: kept verbatim, line 1: ", error);
 
         foreach (var (id, time) in _commits)
         {

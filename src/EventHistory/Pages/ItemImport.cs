@@ -9,6 +9,10 @@ public static class ItemImport
     /// path and time), then the page is the current version. Without Changes the page is the first version.
     public static List<INewsItemEvent> Create(Guid id, ItemPage page, DateTimeOffset written, string reason)
     {
+        // A page kept verbatim is the item's page as published: the first version holds what could be read.
+        if (page.Verbatim is not null && page.Changes.Count == 0)
+            return [new NewsItemCreated(id, page.Date, page.Headline, page.Summary, page.Sources, page.CoverImage, page.Topic,
+                page.Related, page.Slug, page.Edition, written, reason, PageLayouts.Unseen), new PagePublished(page, written, reason)];
         if (page.Changes.Count == 0)
             return [new NewsItemCreated(id, page.Date, page.Headline, page.Summary, page.Sources, page.CoverImage, page.Topic,
                 page.Related, page.Slug, page.Edition, written, reason, page.Layout)];
