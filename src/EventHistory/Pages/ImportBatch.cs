@@ -38,12 +38,16 @@ internal sealed class ImportBatch
         var parsed = new Dictionary<string, object>();
         foreach (var (page, i) in pages.Select((p, i) => (p, i)))
             if (page.Text is { } text) parsed[Key(i)] = Parse(page.Path, text, options);
-        var paths = pages.Select(p => p.Path).Concat(parsed.Values.OfType<ItemPage>().SelectMany(p => p.Changes.Select(c => c.Path))).Distinct().ToArray();
+        // The parsed pages' paths, normalized (an input may say "zh/news/..."); deletions as given.
+        var items = parsed.Values.OfType<ItemPage>().ToList();
+        var paths = items.Select(p => p.Path).Concat(items.SelectMany(p => p.Changes.Select(c => c.Path)))
+            .Concat(pages.Where(p => p.Text is null).Select(p => p.Path)).Distinct().ToArray();
         var itemByPath = await ItemsAtAsync(store.DataSource, paths, ct);
 
         var batch = new ImportBatch(itemByPath, parsed, options);
-        var ids = itemByPath.Values.Concat(pages.Where(p => DayPageFiles.NameOf(p.Path) is not null)
-            .Select(p => PageStreams.DayPageId(DayPageFiles.IndexPathOf(p.Path)))).ToList();
+        var days = parsed.Values.OfType<DayPage>().Select(d => d.Path)
+            .Concat(pages.Where(p => p.Text is null && DayPageFiles.NameOf(p.Path) is not null).Select(p => DayPageFiles.IndexPathOf(p.Path)));
+        var ids = itemByPath.Values.Concat(days.Select(PageStreams.DayPageId)).ToList();
         foreach (var (id, events) in await store.ReadStreamsAsync(ids, ct))
             batch._streams[id] = new Stream(id, events.Count > 0 && events[0].Data is INewsItemEvent ? NewsItemEventTypes.StreamType : PageStreams.DayPageType,
                 [.. events.Select(e => e.Data)]);
@@ -103,13 +107,15 @@ internal sealed class ImportBatch
     private ImportOutcome DecideDay(PageInput input, DayPage page, string fileName)
     {
         var stream = StreamOf(PageStreams.DayPageId(page.Path), PageStreams.DayPageType);
-        if (PageVersions.IsKnown(PageVersions.OfDay(stream.History), input.Path, input.Text!, input.At))
-            return new ImportOutcome(input.Path, stream.Id, false, 0);
-        var published = new DayPagePublished(page, input.At ?? PageStreams.DefaultTime(page.Date, []), Reason(input.Path))
+        // The page's own path, normalized as the parser read it (a relative "zh/news/..." included).
+        var path = DayPageFiles.PathOf(page.Path, fileName);
+        if (PageVersions.IsKnown(PageVersions.OfDay(stream.History), path, input.Text!, input.At))
+            return new ImportOutcome(path, stream.Id, false, 0);
+        var published = new DayPagePublished(page, input.At ?? PageStreams.DefaultTime(page.Date, []), Reason(path))
         {
             FileName = fileName == DayPageFiles.Index ? null : fileName,
         };
-        return Add(stream, input, [published], false);
+        return Add(stream, input, path, [published], false);
     }
 
     private ImportOutcome DecideItem(PageInput input, ItemPage page)
@@ -133,11 +139,11 @@ internal sealed class ImportBatch
             if (stream.History.Count > 0)
                 throw new PageFormatException(0, $"item {id} exists but none of the page's paths is known as one of its paths");
             var created = ItemImport.Create(id, page, at ?? PageStreams.DefaultTime(page.Date, page.Changes), reason);
-            return Add(stream, input, [.. created], true);
+            return Add(stream, input, page.Path, [.. created], true);
         }
         var item = StreamOf(items[0], NewsItemEventTypes.StreamType);
         var events = ItemImport.Decide([.. item.ItemHistory], page, input.Text!, at, reason);
-        return Add(item, input, [.. events], false);
+        return Add(item, input, page.Path, [.. events], false);
     }
 
     private ImportOutcome? DeleteItemFile(PageInput input)
@@ -150,7 +156,7 @@ internal sealed class ImportBatch
         if (PageVersions.InForce(versions, input.Path, at)?.Text() is null) return new ImportOutcome(input.Path, id, false, 0);
         var others = versions.Select(v => v.Path).Distinct().Where(p => p != input.Path && PageVersions.InForce(versions, p, at)?.Text() is not null);
         var what = others.Any() ? "the page file moved away" : "the item left the site";
-        return Add(stream, input, [new PageFileDeleted(input.Path, at, $"{what}: {input.Path} deleted ({Reason(input.Path)})")], false);
+        return Add(stream, input, input.Path, [new PageFileDeleted(input.Path, at, $"{what}: {input.Path} deleted ({Reason(input.Path)})")], false);
     }
 
     private ImportOutcome? DeleteDayFile(PageInput input, string fileName)
@@ -159,7 +165,7 @@ internal sealed class ImportBatch
         if (!_streams.TryGetValue(id, out var stream)) return null;
         var at = input.At ?? throw new PageFormatException(0, "a deleted page needs the time it was deleted");
         if (PageVersions.InForce(PageVersions.OfDay(stream.History), input.Path, at)?.Text() is null) return new ImportOutcome(input.Path, id, false, 0);
-        return Add(stream, input, [new DayPageFileDeleted(fileName, at, $"{input.Path} deleted ({Reason(input.Path)})")], false);
+        return Add(stream, input, input.Path, [new DayPageFileDeleted(fileName, at, $"{input.Path} deleted ({Reason(input.Path)})")], false);
     }
 
     private Stream StreamOf(Guid id, string type)
@@ -168,17 +174,17 @@ internal sealed class ImportBatch
         return stream;
     }
 
-    private ImportOutcome Add(Stream stream, PageInput input, List<object> events, bool newItem)
+    private ImportOutcome Add(Stream stream, PageInput input, string path, List<object> events, bool newItem)
     {
-        if (events.Count == 0) return new ImportOutcome(input.Path, stream.Id, false, 0);
+        if (events.Count == 0) return new ImportOutcome(path, stream.Id, false, 0);
         stream.History.AddRange(events);
         stream.Pending.AddRange(events);
         stream.Pages.Add(input);
         // The paths the new events give the item find it for the batch's later pages.
         if (stream.Type == NewsItemEventTypes.StreamType)
-            foreach (var path in events.OfType<INewsItemEvent>().SelectMany(PathsNamed).Append(NewsItem.Fold(stream.ItemHistory).Path))
-                _itemByPath.TryAdd(path, stream.Id);
-        return new ImportOutcome(input.Path, stream.Id, newItem, events.Count);
+            foreach (var named in events.OfType<INewsItemEvent>().SelectMany(PathsNamed).Append(NewsItem.Fold(stream.ItemHistory).Path))
+                _itemByPath.TryAdd(named, stream.Id);
+        return new ImportOutcome(path, stream.Id, newItem, events.Count);
     }
 
     private static IEnumerable<string> PathsNamed(INewsItemEvent e) => e switch
