@@ -6,9 +6,10 @@ namespace EventHistory.NewsItems;
 /// line, B with a Formats line and a topic line, zh is the Chinese edition's final one. The zh git
 /// history holds two earlier Chinese ones, named by when they appeared: ZhFirst (the first two news
 /// commits, 2019-01-26 20:09: the page's own links under /zh/news, context marker _上下文:_, day
-/// entries with a context line) and Zh201901 (from 20:17 that day on: the same with links under /news). Unseen marks a version
-/// known only from another page's Changes list: there is no page of it to render. Unknown marks a
-/// page of no known layout, kept byte for byte (ItemPage.Verbatim). The names are stored in events forever.
+/// entries with a context line) and Zh201901 (from 20:17 that day on: the same with links under
+/// /news). Unseen marks a version known only from another page's Changes list: there is no page of
+/// it to render. Unknown marks a page of no known layout, kept byte for byte (ItemPage.Verbatim).
+/// The names are stored in events forever.
 public static class PageLayouts
 {
     public const string A1 = "A1";
