@@ -4,25 +4,26 @@ namespace EventHistory.NewsItems;
 
 /// The generator versions a page can come in (FORMAT.md, docs/pages.md): A1 and A2 open with the date
 /// line, B with a Formats line and a topic line, zh is the Chinese edition's final one. The zh git
-/// history holds two earlier Chinese ones, named by when they appeared: ZhFirstCommit (the first
-/// commit only: the page's own links under /zh/news, context marker _上下文:_, day entries with a
-/// context line) and Zh201901 (from then on: the same with links under /news). Unseen marks a version
-/// known only from another page's Changes list: there is no page of it to render. Unknown marks a
-/// page of no known layout, kept byte for byte (ItemPage.Verbatim). The names are stored in events forever.
+/// history holds two earlier Chinese ones, named by when they appeared: ZhFirst (the first two news
+/// commits, 2019-01-26 20:09: the page's own links under /zh/news, context marker _上下文:_, day
+/// entries with a context line) and Zh201901 (from 20:17 that day on: the same with links under
+/// /news). Unseen marks a version known only from another page's Changes list: there is no page of
+/// it to render. Unknown marks a page of no known layout, kept byte for byte (ItemPage.Verbatim).
+/// The names are stored in events forever.
 public static class PageLayouts
 {
     public const string A1 = "A1";
     public const string A2 = "A2";
     public const string B = "B";
     public const string Zh = "zh";
-    public const string ZhFirstCommit = "zh-2019-01-first";
+    public const string ZhFirst = "zh-2019-01-first";
     public const string Zh201901 = "zh-2019-01";
     public const string Unseen = "unseen";
     public const string Unknown = "unknown";
 
     public static string DefaultFor(string edition) => edition == "zh" ? Zh : B;
 
-    public static bool IsChinese(string layout) => layout is Zh or ZhFirstCommit or Zh201901;
+    public static bool IsChinese(string layout) => layout is Zh or ZhFirst or Zh201901;
 }
 
 /// One entry of a page's Changes list: an earlier version's headline, its path then, and when it was written.

@@ -79,7 +79,7 @@ public static class DayPageFormat
             entries.Add(new DayEntry(topic, line[5..at], line[(at + 2)..^1], entryText));
         }
         // Under a /zh heading, context lines or a page closing without a previous-day link are the first zh generator's.
-        if (layout == PageLayouts.Zh && (previous is null || entries.Any(e => e.Text is not null))) layout = PageLayouts.ZhFirstCommit;
+        if (layout == PageLayouts.Zh && (previous is null || entries.Any(e => e.Text is not null))) layout = PageLayouts.ZhFirst;
         page = page with { Layout = layout, Entries = entries, PreviousDay = previous };
         ItemPageParser.EnsureRoundTrip(text, Render(page), "day page " + layout);
         return page;
@@ -100,7 +100,7 @@ public static class DayPageFormat
         }
     }
 
-    private static bool IsEarlyZh(string layout) => layout is PageLayouts.ZhFirstCommit or PageLayouts.Zh201901;
+    private static bool IsEarlyZh(string layout) => layout is PageLayouts.ZhFirst or PageLayouts.Zh201901;
 
     private static string HeadingLink(DayPage page) => page.Layout == PageLayouts.Zh201901 ? page.Path[3..] : page.Path;
 }

@@ -23,7 +23,7 @@ public static partial class ItemPageParser
         var dateText = PagePaths.DateText(date);
         var dateLine = $"### [{dateText}](/news/{date:yyyy}/{date:MM}/{date.Day}/index.md)";
         // Only the first zh generator linked the date line under /zh (docs/pages.md).
-        if (edition == "zh" && lines.Peek() == dateLine.Replace("](/news/", "](/zh/news/")) { layout = PageLayouts.ZhFirstCommit; lines.Skip(1); }
+        if (edition == "zh" && lines.Peek() == dateLine.Replace("](/news/", "](/zh/news/")) { layout = PageLayouts.ZhFirst; lines.Skip(1); }
         else lines.Expect(dateLine, $"the date line for {dateText} (the page's folder)");
         lines.Expect("", "an empty line after the date line");
         string? topic = null;

@@ -20,7 +20,7 @@ public static class ItemPageRenderer
             var self = $"{datePath}/{page.Slug}";
             lines.AddRange(["", $"Formats: [HTML]({self}.html)  [JSON]({self}.json)  [XML]({self}.xml)  ", ""]);
         }
-        var dateLink = page.Layout == PageLayouts.ZhFirstCommit ? "/zh" + datePath : datePath;
+        var dateLink = page.Layout == PageLayouts.ZhFirst ? "/zh" + datePath : datePath;
         lines.Add($"### [{PagePaths.DateText(page.Date)}]({dateLink}/index.md)");
         lines.Add("");
         if (page.Topic is { } topic) lines.Add("##### " + topic);
@@ -36,7 +36,7 @@ public static class ItemPageRenderer
                 Section(lines, "Related:", related);
                 Section(lines, "Changes:", changes);
                 break;
-            case PageLayouts.Zh or PageLayouts.Zh201901 or PageLayouts.ZhFirstCommit:
+            case PageLayouts.Zh or PageLayouts.Zh201901 or PageLayouts.ZhFirst:
                 Section(lines, "信息来源:", sources);
                 Section(lines, "有关:", related);
                 break;
@@ -71,7 +71,7 @@ public static class ItemPageRenderer
     public static string ContextMarker(string layout) => layout switch
     {
         PageLayouts.Zh => "_消息: ",
-        PageLayouts.Zh201901 or PageLayouts.ZhFirstCommit => EarlyZhMarker,
+        PageLayouts.Zh201901 or PageLayouts.ZhFirst => EarlyZhMarker,
         _ => "_Context: ",
     };
 

@@ -16,8 +16,8 @@ public sealed class HistoryLayoutFixtureTests
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Pages", "HistoryLayouts", name + ".md"));
 
     [Theory]
-    [InlineData("zh-2019-01-first.item", KoreaItem, PageLayouts.ZhFirstCommit)]
-    [InlineData("zh-2019-01-first.item-no-sections", ITunesItem, PageLayouts.ZhFirstCommit)]
+    [InlineData("zh-2019-01-first.item", KoreaItem, PageLayouts.ZhFirst)]
+    [InlineData("zh-2019-01-first.item-no-sections", ITunesItem, PageLayouts.ZhFirst)]
     [InlineData("zh-2019-01.item", KoreaItem, PageLayouts.Zh201901)]
     public void an_early_zh_item_page_reads_in_its_layout_and_renders_back_exactly(string fixture, string path, string layout)
     {
@@ -29,8 +29,8 @@ public sealed class HistoryLayoutFixtureTests
     }
 
     [Theory]
-    [InlineData("zh-2019-01-first.day", "/zh/news/2009/11/10/index.md", PageLayouts.ZhFirstCommit)]
-    [InlineData("zh-2019-01-first.day-no-previous", "/zh/news/2003/04/9/index.md", PageLayouts.ZhFirstCommit)]
+    [InlineData("zh-2019-01-first.day", "/zh/news/2009/11/10/index.md", PageLayouts.ZhFirst)]
+    [InlineData("zh-2019-01-first.day-no-previous", "/zh/news/2003/04/9/index.md", PageLayouts.ZhFirst)]
     [InlineData("zh-2019-01.day", "/zh/news/2014/12/17/index.md", PageLayouts.Zh201901)]
     [InlineData("zh-2019-01.day-no-previous", "/zh/news/2018/12/28/index.md", PageLayouts.Zh201901)]
     public void an_early_zh_day_page_reads_in_its_layout_and_renders_back_exactly(string fixture, string path, string layout)

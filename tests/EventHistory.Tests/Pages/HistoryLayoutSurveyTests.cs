@@ -18,12 +18,17 @@ public sealed partial class HistoryLayoutSurveyTests(ITestOutputHelper output)
         output.WriteLine($"read {pages.Count} page versions in {clock.ElapsedMilliseconds} ms");
 
         clock.Restart();
-        var layouts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var layouts = new SortedDictionary<string, (int Count, HistoryPage First, HistoryPage Last)>(StringComparer.Ordinal);
         var failures = new SortedDictionary<string, (int Count, HistoryPage Example)>(StringComparer.Ordinal);
         foreach (var page in pages)
         {
             var (kind, layout, error) = Survey(page);
-            if (error is null) layouts[$"{kind} {layout}"] = layouts.GetValueOrDefault($"{kind} {layout}") + 1;
+            // Pages come oldest commit first, so the first one seen is where the layout appeared.
+            if (error is null)
+            {
+                var key = $"{kind} {layout}";
+                layouts[key] = layouts.TryGetValue(key, out var seen) ? (seen.Count + 1, seen.First, page) : (1, page, page);
+            }
             else
             {
                 var shape = $"{kind}: {Quoted().Replace(error, "\"...\"")}";
@@ -31,7 +36,8 @@ public sealed partial class HistoryLayoutSurveyTests(ITestOutputHelper output)
             }
         }
         output.WriteLine($"parsed and rendered in {clock.ElapsedMilliseconds} ms");
-        foreach (var (layout, count) in layouts) output.WriteLine($"{count,7}  {layout}");
+        foreach (var (layout, (count, first, last)) in layouts)
+            output.WriteLine($"{count,7}  {layout,-22} {first.CommittedAt:u} ({first.Commit[..8]}) to {last.CommittedAt:u} ({last.Commit[..8]})");
         foreach (var (shape, (count, example)) in failures)
             output.WriteLine($"{count,7}  FAILED {shape}  (e.g. {example.Commit[..8]} {example.Path})");
 
