@@ -5,8 +5,8 @@ using EventHistory.Testing;
 namespace EventHistory.Cli.Tests;
 
 /// The real zh history (the bundle's 600 commits; the first 150 outside stress runs): import-git
-/// parses every page version into the item model, and export as of every 50th commit's time gives
-/// that commit's news/ tree byte for byte.
+/// parses every page version into the item model, a second run appends nothing, and export as of
+/// every 50th commit's time gives that commit's news/ tree byte for byte.
 public sealed class ZhHistoryImportTests : IAsyncLifetime
 {
     private static int Commits => Environment.GetEnvironmentVariable("EVENTHISTORY_STRESS") == "1" ? 600 : 150;
@@ -40,6 +40,10 @@ public sealed class ZhHistoryImportTests : IAsyncLifetime
         var (code, output, error) = await RunAsync("import-git", _repo.Root, "--to", commits[Commits - 1].Id);
         Assert.True(code == 0, output + error);
         Assert.Contains(" 0 kept verbatim, 0 rejected", output);
+        var events = await _db.ScalarAsync("select count(*) from mt_events");
+        (code, output, _) = await RunAsync("import-git", _repo.Root, "--to", commits[Commits - 1].Id);
+        Assert.Equal((0, events), (code, await _db.ScalarAsync("select count(*) from mt_events")));
+        Assert.Contains("nothing to import", output);
 
         for (var n = 50; n <= Commits; n += 50)
         {
