@@ -7,7 +7,7 @@ namespace EventHistory.Bench;
 public sealed record Options(
     bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
     int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
-    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds)
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds, int GitCommits)
 {
     public static Options Parse(string[] args)
     {
@@ -32,7 +32,8 @@ public sealed record Options(
         var only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         return new Options(
             quick, connectionString, root,
-            Get("out") ?? Path.Combine(root, "bench", "results", quick ? "quick.tmp" : "latest.json"),
+            // Only a whole full run is the latest: --quick and --only runs write .tmp files beside it.
+            Get("out") ?? Path.Combine(root, "bench", "results", quick ? "quick.tmp" : only.Count > 0 ? "only.tmp" : "latest.json"),
             only,
             Writers: Int("writers", 16, 16),
             WarmupSeconds: Num("warmup", 3, 1),
@@ -44,10 +45,14 @@ public sealed record Options(
             ImportSeconds: Num("import-seconds", 180, 60),
             Importers: Int("importers", 4, 2),
             RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
-            RebuildSeconds: Num("rebuild-seconds", 200, 60));
+            RebuildSeconds: Num("rebuild-seconds", 200, 60),
+            GitCommits: Int("git-commits", 1_000, 200));
     }
 
     public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);
+
+    /// A run whose results are not for comparison: its Markdown goes to a .md.tmp beside its JSON.
+    public bool Partial => Quick || Only.Count > 0;
 
     private static string FindRoot()
     {

@@ -59,6 +59,7 @@ await Run("4", "4 read rev 1 vs current", "µs", "<= 1.3", () => RevisionReads.R
 await Run("5", "5 vs system-versioned table", "edits/s", ">= 1.0", () =>
     periodsMissing is null ? Temporal.RunAsync(o) : throw new InvalidOperationException("the periods extension is missing: " + periodsMissing));
 await Run("6", "6 rebuild async projections", "events/s", ">= 0.5", () => Rebuild.RunAsync(o));
+await Run("7", "7 git history import", "events/s", ">= 0.5", () => GitImport.RunAsync(o));
 
 var table = Report.Table(measures);
 var notes = Report.Notes(measures);
@@ -70,6 +71,6 @@ Console.Write(table);
 Console.WriteLine();
 Console.WriteLine(notes);
 await Report.WriteJsonAsync(o.Output, machine, when, measures);
-await File.WriteAllTextAsync(Path.ChangeExtension(o.Output, o.Quick ? ".md.tmp" : ".md"),
+await File.WriteAllTextAsync(Path.ChangeExtension(o.Output, o.Partial ? ".md.tmp" : ".md"),
     $"Measured {when:yyyy-MM-dd HH:mm} UTC on {machine.Summary}; whole run {clock.Elapsed.TotalMinutes:F1} min.\n\n{table}\n{notes}\n");
 Progress($"wrote {o.Output}");

@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 
 namespace EventHistory.Bench;
 
-/// One row of the table. Ratio is always ours / baseline; the target says which way is better.
+/// One row of the table. Ratio is always ours / baseline; the target says which way is better
+/// (a target of "<" or ">" bounds the figure itself, on a row with no baseline).
 /// A measure that could not be taken keeps its row with null figures and the reason in Note.
 public sealed record Measure(
     string Name, double? Ours, double? Baseline, string Unit, string Target, string Note)
@@ -16,9 +17,11 @@ public sealed record Measure(
     {
         get
         {
-            if (Ratio is not { } r || Target.Length < 4) return null;
-            var bound = double.Parse(Target[3..], CultureInfo.InvariantCulture);
-            return Target.StartsWith(">=") ? r >= bound : r <= bound;
+            if (Target.Split(' ') is not [var bound, var number]) return null;
+            var limit = double.Parse(number, CultureInfo.InvariantCulture);
+            // ">= 0.5" and "<= 1.3" bound the ratio to the baseline; "< 500" bounds the figure itself.
+            if ((bound.Length == 2 ? Ratio : Ours) is not { } v) return null;
+            return bound switch { ">=" => v >= limit, "<=" => v <= limit, ">" => v > limit, _ => v < limit };
         }
     }
 

@@ -87,14 +87,17 @@ public static partial class Import
         }
     }
 
-    private sealed record Page(string Relative, string Text);
+    /// A corpus page: its path below tests/corpus (zh/news/...) and its text.
+    internal sealed record Page(string Relative, string Text);
 
     /// Item pages of both editions; day pages are left out because their identity is their day.
-    private static List<Page> LoadPages(string corpus) =>
-        new[] { "en", "zh" }.Select(e => Path.Combine(corpus, e)).Where(Directory.Exists)
+    private static List<Page> LoadPages(string corpus) => LoadPages(corpus, ["en", "zh"], withDayPages: false);
+
+    internal static List<Page> LoadPages(string corpus, string[] editions, bool withDayPages) =>
+        editions.Select(e => Path.Combine(corpus, e)).Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.md", SearchOption.AllDirectories))
-            .Where(f => Path.GetFileName(f) is not ("index.md" or "README.md"))
-            .Select(f => new Page(Path.GetRelativePath(corpus, f), File.ReadAllText(f)))
+            .Where(f => withDayPages || Path.GetFileName(f) is not ("index.md" or "README.md"))
+            .Select(f => new Page(Path.GetRelativePath(corpus, f).Replace('\\', '/'), File.ReadAllText(f)))
             .ToList();
 
     [GeneratedRegex(@"(/news/\d{4}/\d{2}/\d{1,2}/)(?!index\.)([^/\s()]+?)\.(md|html|json|xml)(?=[)\s]|$)")]
@@ -102,20 +105,22 @@ public static partial class Import
 
     private static void WriteCopy(List<Page> pages, string dir, int copy)
     {
-        var suffix = $"-b{copy}";
         foreach (var page in pages)
         {
-            var relative = "/" + page.Relative.Replace('\\', '/');
-            var renamed = PageLink().Replace(relative, m => $"{m.Groups[1].Value}{m.Groups[2].Value}{suffix}.{m.Groups[3].Value}");
-            var file = Path.Combine(dir, renamed.TrimStart('/'));
+            var file = Path.Combine(dir, Fresh("/" + page.Relative, copy).TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllText(file, PageLink().Replace(page.Text, m => $"{m.Groups[1].Value}{m.Groups[2].Value}{suffix}.{m.Groups[3].Value}"));
+            File.WriteAllText(file, Fresh(page.Text, copy));
         }
     }
 
+    /// A path or page text with every item slug of a page link given the copy's suffix: copy N's
+    /// pages are new items, linked to each other as the originals are.
+    internal static string Fresh(string text, int copy) =>
+        PageLink().Replace(text, m => $"{m.Groups[1].Value}{m.Groups[2].Value}-b{copy}.{m.Groups[3].Value}");
+
     /// Copies every row the import wrote into the same tables of a fresh schema, server-side, in one
     /// transaction: the database's own speed at writing those rows with those indexes.
-    private static async Task<(long Rows, double Seconds)> CopyRowsAsync(Options o, BenchSchema source)
+    internal static async Task<(long Rows, double Seconds)> CopyRowsAsync(Options o, BenchSchema source)
     {
         await using var target = await BenchSchema.CreateAsync(o.ConnectionString, "bench_import_copy");
         var tables = new List<string>();
@@ -149,5 +154,5 @@ public static partial class Import
         return (await target.ScalarAsync("select count(*) from mt_events"), seconds);
     }
 
-    private static string Tail(string text) => text.Length > 2000 ? text[^2000..] : text;
+    internal static string Tail(string text) => text.Length > 2000 ? text[^2000..] : text;
 }
