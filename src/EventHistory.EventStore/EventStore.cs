@@ -122,7 +122,11 @@ public sealed class EventStore(
             var action = a.ExpectedVersion == 0
                 ? session.Events.StartStream(types.StreamType(a.StreamType), a.StreamId, [.. a.Events])
                 : session.Events.Append(a.StreamId, [.. a.Events]);
-            foreach (var e in action.Events) e.Timestamp = recorded;
+            foreach (var (e, i) in action.Events.Select((e, i) => (e, i)))
+            {
+                e.Timestamp = recorded;
+                foreach (var (key, value) in a.EventHeaders?[i] ?? new Dictionary<string, string>()) e.SetHeader(key, value);
+            }
             parts.Add((a, action, new ChainAppend(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
         }
         foreach (var (a, _, chain) in parts)
@@ -140,12 +144,20 @@ public sealed class EventStore(
             if (chain.Stored.Count != a.Events.Count)
                 throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {a.Events.Count} events for stream {a.StreamId}.");
             var stored = a.Events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, a.StreamId, chain.Stored[i].Version,
-                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId, metadata.Headers)).ToList();
+                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId,
+                a.EventHeaders?[i] is { } own ? WithHeaders(metadata.Headers, own) : metadata.Headers)).ToList();
             foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);
             results[a.StreamId] = new AppendResult(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count, false, stored);
         }
         await tx.CommitAsync(ct);
         return [.. appends.Select(a => results[a.StreamId])];
+    }
+
+    private static Dictionary<string, string> WithHeaders(IReadOnlyDictionary<string, string>? batch, IReadOnlyDictionary<string, string> own)
+    {
+        var headers = new Dictionary<string, string>(batch ?? new Dictionary<string, string>());
+        foreach (var (key, value) in own) headers[key] = value;
+        return headers;
     }
 
     /// The outcome of a command that was already appended, or null; a command id that was used for

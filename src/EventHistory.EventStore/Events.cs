@@ -25,9 +25,12 @@ public sealed record StoredEvent(
 /// One stream's part of a multi-stream append (EventStore.AppendManyAsync): its expected version,
 /// its events, the state at that version if the writer had it, and the command id that makes a
 /// retried append of it a duplicate.
+/// EventHeaders, when given, holds each event's own headers beside the batch's (a history import's
+/// commit id, when one batch holds several commits).
 public sealed record StreamAppend(
     Guid StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events,
-    object? StateBefore = null, string? CommandId = null);
+    object? StateBefore = null, string? CommandId = null,
+    IReadOnlyList<IReadOnlyDictionary<string, string>?>? EventHeaders = null);
 
 /// A batch held a command id that an earlier transaction appended: nothing of the batch was written.
 public sealed class CommandAlreadyAppendedException(string commandId) : Exception($"Command {commandId} was appended already.")

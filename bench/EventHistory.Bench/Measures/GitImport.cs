@@ -6,7 +6,7 @@ using EventHistory.Access;
 namespace EventHistory.Bench.Measures;
 
 /// Measure 7: replaying a site repository's history with `eventhistory import-git REPO` (its own
-/// process, as a user runs it), one transaction per commit, against the INSERT ... SELECT bound of
+/// process, as a user runs it; consecutive commits share a transaction up to 200 pages), against the INSERT ... SELECT bound of
 /// measure 3. The repository is built here from the Chinese edition's corpus pages, copied with
 /// fresh slugs as measure 3 copies them: each commit adds a few day folders (item pages and day
 /// page), and edits pages committed earlier, so the history has revisions, not only new items.
@@ -54,7 +54,7 @@ public static partial class GitImport
                     $"(the store's count also holds each commit's progress record); the repository: {pages:N0} page files of {copies} corpus copies " +
                     $"({FoldersPerCommit} day folders a commit) and {edits:N0} edits of pages committed earlier (a headline or summary line); " +
                     $"baseline: INSERT ... SELECT of the same {rows:N0} event rows (and every other row the import wrote) into a fresh schema, {baselineSeconds:F1} s."),
-                new Measure("7c git commits replayed", commits / seconds, null, "commits/s", "", "one transaction per commit (chunks of 200 pages), process start-up included"),
+                new Measure("7c git commits replayed", commits / seconds, null, "commits/s", "", "consecutive commits share a transaction up to 200 pages, process start-up included"),
                 new Measure("7m git importer peak working set", importer.PeakWorkingSetMiB, null, "MiB", "< 500", "kernel high-water mark (VmHWM) of the import-git process"),
             ];
         }

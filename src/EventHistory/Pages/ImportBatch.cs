@@ -16,6 +16,7 @@ internal sealed class ImportBatch
         public long StoredVersion { get; } = history.Count;
         public List<object> History { get; } = history;
         public List<object> Pending { get; } = [];
+        public List<IReadOnlyDictionary<string, string>?> PendingHeaders { get; } = [];
         public List<PageInput> Pages { get; } = [];
         public IEnumerable<INewsItemEvent> ItemHistory => History.Cast<INewsItemEvent>();
     }
@@ -23,13 +24,10 @@ internal sealed class ImportBatch
     private readonly Dictionary<string, Guid> _itemByPath;
     private readonly Dictionary<Guid, Stream> _streams = [];
     private readonly Dictionary<string, object> _parsed;
-    private readonly ImportOptions _options;
-
-    private ImportBatch(Dictionary<string, Guid> itemByPath, Dictionary<string, object> parsed, ImportOptions options)
+    private ImportBatch(Dictionary<string, Guid> itemByPath, Dictionary<string, object> parsed)
     {
         _itemByPath = itemByPath;
         _parsed = parsed;
-        _options = options;
     }
 
     public static async Task<ImportBatch> LoadAsync(EventStore.EventStore store, IReadOnlyList<PageInput> pages, ImportOptions options, CancellationToken ct)
@@ -44,7 +42,7 @@ internal sealed class ImportBatch
             .Concat(pages.Where(p => p.Text is null).Select(p => p.Path)).Distinct().ToArray();
         var itemByPath = await ItemsAtAsync(store.DataSource, paths, ct);
 
-        var batch = new ImportBatch(itemByPath, parsed, options);
+        var batch = new ImportBatch(itemByPath, parsed);
         var days = parsed.Values.OfType<DayPage>().Select(d => d.Path)
             .Concat(pages.Where(p => p.Text is null && DayPageFiles.NameOf(p.Path) is not null).Select(p => DayPageFiles.IndexPathOf(p.Path)));
         var ids = itemByPath.Values.Concat(days.Select(PageStreams.DayPageId)).ToList();
@@ -100,9 +98,9 @@ internal sealed class ImportBatch
         [.. _streams.Values.Where(s => s.Pending.Count > 0).Select(s => new StreamAppend(
             s.Id, s.Type, s.StoredVersion, [.. s.Pending],
             s.StoredVersion > 0 && s.Type == NewsItemEventTypes.StreamType ? NewsItem.Fold(s.ItemHistory.Take((int)s.StoredVersion)) : null,
-            commandId(s.Pages)))];
+            commandId(s.Pages), s.PendingHeaders.Any(h => h is not null) ? [.. s.PendingHeaders] : null))];
 
-    private string Reason(string path) => _options.Reason?.Invoke(path) ?? $"imported from {path}";
+    private static string Reason(PageInput input, string path) => $"imported from {path}{(input.Origin is { } origin ? " " + origin : "")}";
 
     private ImportOutcome DecideDay(PageInput input, DayPage page, string fileName)
     {
@@ -111,7 +109,7 @@ internal sealed class ImportBatch
         var path = DayPageFiles.PathOf(page.Path, fileName);
         if (PageVersions.IsKnown(PageVersions.OfDay(stream.History), path, input.Text!, input.At))
             return new ImportOutcome(path, stream.Id, false, 0);
-        var published = new DayPagePublished(page, input.At ?? PageStreams.DefaultTime(page.Date, []), Reason(path))
+        var published = new DayPagePublished(page, input.At ?? PageStreams.DefaultTime(page.Date, []), Reason(input, path))
         {
             FileName = fileName == DayPageFiles.Index ? null : fileName,
         };
@@ -131,7 +129,7 @@ internal sealed class ImportBatch
             .Where(_itemByPath.ContainsKey).Select(p => _itemByPath[p]).Distinct().ToList();
         if (items.Count > 1)
             throw new PageFormatException(0, $"the page's paths belong to {items.Count} different items ({string.Join(", ", items)})");
-        var reason = Reason(page.Path);
+        var reason = Reason(input, page.Path);
         if (items.Count == 0)
         {
             var id = PageStreams.ItemId(page.Changes.Count > 0 ? page.Changes[0].Path : page.Path);
@@ -156,7 +154,7 @@ internal sealed class ImportBatch
         if (PageVersions.InForce(versions, input.Path, at)?.Text() is null) return new ImportOutcome(input.Path, id, false, 0);
         var others = versions.Select(v => v.Path).Distinct().Where(p => p != input.Path && PageVersions.InForce(versions, p, at)?.Text() is not null);
         var what = others.Any() ? "the page file moved away" : "the item left the site";
-        return Add(stream, input, input.Path, [new PageFileDeleted(input.Path, at, $"{what}: {input.Path} deleted ({Reason(input.Path)})")], false);
+        return Add(stream, input, input.Path, [new PageFileDeleted(input.Path, at, $"{what}: {input.Path} deleted ({Reason(input, input.Path)})")], false);
     }
 
     private ImportOutcome? DeleteDayFile(PageInput input, string fileName)
@@ -165,7 +163,7 @@ internal sealed class ImportBatch
         if (!_streams.TryGetValue(id, out var stream)) return null;
         var at = input.At ?? throw new PageFormatException(0, "a deleted page needs the time it was deleted");
         if (PageVersions.InForce(PageVersions.OfDay(stream.History), input.Path, at)?.Text() is null) return new ImportOutcome(input.Path, id, false, 0);
-        return Add(stream, input, input.Path, [new DayPageFileDeleted(fileName, at, $"{input.Path} deleted ({Reason(input.Path)})")], false);
+        return Add(stream, input, input.Path, [new DayPageFileDeleted(fileName, at, $"{input.Path} deleted ({Reason(input, input.Path)})")], false);
     }
 
     private Stream StreamOf(Guid id, string type)
@@ -179,6 +177,7 @@ internal sealed class ImportBatch
         if (events.Count == 0) return new ImportOutcome(path, stream.Id, false, 0);
         stream.History.AddRange(events);
         stream.Pending.AddRange(events);
+        stream.PendingHeaders.AddRange(events.Select(_ => input.Headers));
         stream.Pages.Add(input);
         // The paths the new events give the item find it for the batch's later pages.
         if (stream.Type == NewsItemEventTypes.StreamType)

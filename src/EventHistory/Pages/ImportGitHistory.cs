@@ -51,9 +51,55 @@ public static class ImportGitHistory
             var problems = new List<string>();
             var shapes = new HashSet<string>(StringComparer.Ordinal);
             var version = (long)done.Count;
-            foreach (var (commit, n) in commits.Select((commit, i) => (commit, i + 1)))
+            var (group, records, imported) = (new List<PageInput>(), new List<GitCommitImported>(), 0);
+            GitCommit? lastCommit = null;
+
+            // Consecutive commits share a transaction until it holds BatchSize pages: a commit's
+            // record commits with its last page, so a resumed run redoes at most the commits cut
+            // short, and their pages already in append nothing (they are in force).
+            async Task FlushAsync()
             {
-                var inputs = new List<PageInput>();
+                var chunks = group.Chunk(PageImporter.BatchSize).ToList();
+                if (chunks.Count == 0) chunks.Add([]);
+                foreach (var (chunk, last) in chunks.Select((ch, i) => (ch, i == chunks.Count - 1)))
+                {
+                    var alongside = last && records.Count > 0
+                        ? new[] { new StreamAppend(progressId, PageStreams.GitImportType, version, [.. records], EventHeaders:
+                            [.. records.Select(r => (IReadOnlyDictionary<string, string>?)new Dictionary<string, string> { ["git-commit"] = r.Commit })]) }
+                        : null;
+                    foreach (var r in await importer.ImportManyAsync(chunk, new ImportOptions(History: true, Alongside: alongside), ct))
+                        Count(r);
+                }
+                version += records.Count;
+                imported += records.Count;
+                pages += group.Count;
+                (group, records) = ([], []);
+                if (lastCommit is not null) c.OnCommit?.Invoke(new Progress(imported, commits.Count, pages, events, lastCommit));
+            }
+
+            void Count(PageResult r)
+            {
+                var commit = r.Headers?["git-commit"][..12];
+                if (r.Outcome is { } o)
+                {
+                    events += o.Appended;
+                    if (r.UnknownLine is not { } unknown) return;
+                    verbatim++;
+                    // Once per shape: the reason without its line number.
+                    if (shapes.Add(unknown[(unknown.IndexOf(':') + 1)..].Trim()))
+                        problems.Add($"{commit} {r.Path}: kept verbatim, {unknown}");
+                }
+                else
+                {
+                    rejected++;
+                    problems.Add($"{commit} {r.Path}: {r.Rejection!.Message}");
+                }
+            }
+
+            foreach (var commit in commits)
+            {
+                var headers = new Dictionary<string, string> { ["git-commit"] = commit.Id };
+                var count = 0;
                 foreach (var change in commit.Changes.OrderBy(ch => ch.Blob is null))
                 {
                     var path = SitePath(change.Path, edition);
@@ -65,49 +111,21 @@ public static class ImportGitHistory
                         problems.Add($"{commit.Id[..12]} {path}: {why}");
                         continue;
                     }
-                    inputs.Add(new PageInput(path, text, commit.CommittedAt));
-                }
-                var record = new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, inputs.Count);
-                var options = new ImportOptions(
-                    History: true,
-                    Headers: new Dictionary<string, string> { ["git-commit"] = commit.Id },
-                    Reason: path => $"imported from {path} at commit {commit.Id[..12]}");
-                var chunks = inputs.Chunk(PageImporter.BatchSize).ToList();
-                if (chunks.Count == 0) chunks.Add([]);
-                var commitEvents = 0;
-                foreach (var (chunk, last) in chunks.Select((ch, i) => (ch, i == chunks.Count - 1)))
-                {
-                    // The commit's record commits with its last chunk; a resumed run redoes a commit
-                    // cut short, and its chunks already in append nothing (they are in force).
-                    var alongside = last
-                        ? new[] { new StreamAppend(progressId, PageStreams.GitImportType, version, [record]) }
-                        : null;
-                    var results = await importer.ImportManyAsync(chunk, options with { Alongside = alongside }, ct);
-                    foreach (var r in results)
+                    var input = new PageInput(path, text, commit.CommittedAt, headers, $"at commit {commit.Id[..12]}");
+                    if (ImportPages.Check(input) is { } broken)
                     {
-                        if (r.Outcome is { } o)
-                        {
-                            commitEvents += o.Appended;
-                            if (r.UnknownLine is { } unknown)
-                            {
-                                verbatim++;
-                                // Once per shape: the reason without its line number.
-                                if (shapes.Add(unknown[(unknown.IndexOf(':') + 1)..].Trim()))
-                                    problems.Add($"{commit.Id[..12]} {r.Path}: kept verbatim, {unknown}");
-                            }
-                        }
-                        else
-                        {
-                            rejected++;
-                            problems.Add($"{commit.Id[..12]} {r.Path}: {r.Rejection!.Message}");
-                        }
+                        rejected++;
+                        problems.Add($"{commit.Id[..12]} {path}: {broken.Message}");
+                        continue;
                     }
+                    group.Add(input);
+                    count++;
                 }
-                version++;
-                pages += inputs.Count;
-                events += commitEvents;
-                c.OnCommit?.Invoke(new Progress(n, commits.Count, pages, events, commit));
+                records.Add(new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, count));
+                lastCommit = commit;
+                if (group.Count >= PageImporter.BatchSize) await FlushAsync();
             }
+            if (records.Count > 0) await FlushAsync();
             return new Summary(commits.Count, pages, events, verbatim, rejected, commits.LastOrDefault()?.Id ?? after, done.Count > 0, problems);
         }
 

@@ -59,22 +59,28 @@ public static class ImportPages
         public Validator() => RuleFor(c => c.Pages).NotNull().Must(p => p.Count <= MaxPages).WithMessage($"'Pages' holds at most {MaxPages} pages.");
     }
 
+    private static readonly ImportPage.Validator Rules = new();
+
+    /// Why a page breaks ImportPage's rules (with its line when one is known), or null.
+    public static PageFormatException? Check(PageInput page)
+    {
+        var failures = page.Text is null
+            ? PagePaths.Split(page.Path) is null ? [new ValidationFailure("Path", $"'{page.Path}' is not a page path")] : []
+            : Rules.Validate(new ImportPage.Command(page.Path, page.Text, page.At)).Errors;
+        return failures.Count == 0 ? null
+            : new PageFormatException(failures[0].CustomState as int? ?? 0, string.Join("; ", failures.Select(f => f.ErrorMessage)));
+    }
+
     public sealed class Handler(EventStore.EventStore store, EditorContext editor) : IRequestHandler<Command, IReadOnlyList<PageResult>>
     {
-        private static readonly ImportPage.Validator Rules = new();
-
         public async Task<IReadOnlyList<PageResult>> Handle(Command c, CancellationToken ct)
         {
             var results = new PageResult?[c.Pages.Count];
             var accepted = new List<(int Index, PageInput Page)>();
             foreach (var (page, i) in c.Pages.Select((p, i) => (p, i)))
             {
-                var failures = page.Text is null
-                    ? PagePaths.Split(page.Path) is null ? [new ValidationFailure("Path", $"'{page.Path}' is not a page path")] : []
-                    : Rules.Validate(new ImportPage.Command(page.Path, page.Text, page.At)).Errors;
-                if (failures.Count == 0) accepted.Add((i, page));
-                else results[i] = new PageResult(page.Path, null, new PageFormatException(
-                    failures[0].CustomState as int? ?? 0, string.Join("; ", failures.Select(f => f.ErrorMessage))));
+                if (Check(page) is { } rejected) results[i] = new PageResult(page.Path, null, rejected);
+                else accepted.Add((i, page));
             }
             var importer = new PageImporter(store, editor);
             var done = await importer.ImportManyAsync([.. accepted.Select(a => a.Page)], c.Options, ct);

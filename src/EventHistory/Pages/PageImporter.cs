@@ -8,15 +8,20 @@ namespace EventHistory.Pages;
 /// What importing one page did. Appended is 0 when the page was already known.
 public sealed record ImportOutcome(string Path, Guid StreamId, bool NewItem, int Appended);
 
-/// A page file to import: its path, its text (null: the file was deleted) and the time it was
-/// written (null: the time the page itself shows).
-public sealed record PageInput(string Path, string? Text, DateTimeOffset? At = null);
+/// A page file to import: its path, its text (null: the file was deleted), the time it was
+/// written (null: the time the page itself shows), headers for its events beside the batch's, and
+/// where it came from for the events' reason ("at commit 4a524d09029f").
+public sealed record PageInput(
+    string Path, string? Text, DateTimeOffset? At = null, IReadOnlyDictionary<string, string>? Headers = null, string? Origin = null);
 
 /// One page's result in a batch: what it appended, or why it was rejected (its line, when known).
 /// UnknownLine is set when a history import kept the page verbatim: where its layout stopped being known.
 public sealed record PageResult(string Path, ImportOutcome? Outcome, PageFormatException? Rejection)
 {
     public string? UnknownLine { get; init; }
+
+    /// The page's own headers, as its input gave them.
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }
 
 /// How a batch is imported. History: a page of an unknown layout is kept byte for byte instead of
@@ -25,7 +30,6 @@ public sealed record PageResult(string Path, ImportOutcome? Outcome, PageFormatE
 public sealed record ImportOptions(
     bool History = false,
     IReadOnlyDictionary<string, string>? Headers = null,
-    Func<string, string>? Reason = null,
     IReadOnlyList<StreamAppend>? Alongside = null);
 
 /// Turns pages into history: finds each page's item by any path it shares with it (its own or one
@@ -77,7 +81,7 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
         IReadOnlyList<PageInput> pages, ImportOptions options, EventMetadata metadata, CancellationToken ct)
     {
         var batch = await ImportBatch.LoadAsync(store, pages, options, ct);
-        var results = pages.Select(batch.Decide).ToList();
+        var results = pages.Select((page, i) => batch.Decide(page, i) with { Headers = page.Headers }).ToList();
         var appends = batch.Appends(CommandId);
         if (options.Alongside is { } alongside) appends.AddRange(alongside);
         await store.AppendManyAsync(appends, metadata, ct);
