@@ -23,8 +23,8 @@ internal sealed class ImportBatch
 
     private readonly Dictionary<string, Guid> _itemByPath;
     private readonly Dictionary<Guid, Stream> _streams = [];
-    private readonly Dictionary<string, object> _parsed;
-    private ImportBatch(Dictionary<string, Guid> itemByPath, Dictionary<string, object> parsed)
+    private readonly object?[] _parsed;
+    private ImportBatch(Dictionary<string, Guid> itemByPath, object?[] parsed)
     {
         _itemByPath = itemByPath;
         _parsed = parsed;
@@ -33,17 +33,16 @@ internal sealed class ImportBatch
     public static async Task<ImportBatch> LoadAsync(EventStore.EventStore store, IReadOnlyList<PageInput> pages, ImportOptions options, CancellationToken ct)
     {
         // Parse first: the paths a page names find its item.
-        var parsed = new Dictionary<string, object>();
-        foreach (var (page, i) in pages.Select((p, i) => (p, i)))
-            if (page.Text is { } text) parsed[Key(i)] = Parse(page.Path, text, options);
+        // Each page's ItemPage, DayPage or PageFormatException, by its index; null for a deletion.
+        var parsed = pages.Select(p => p.Text is { } text ? Parse(p.Path, text, options) : null).ToArray();
         // The parsed pages' paths, normalized (an input may say "zh/news/..."); deletions as given.
-        var items = parsed.Values.OfType<ItemPage>().ToList();
+        var items = parsed.OfType<ItemPage>().ToList();
         var paths = items.Select(p => p.Path).Concat(items.SelectMany(p => p.Changes.Select(c => c.Path)))
             .Concat(pages.Where(p => p.Text is null).Select(p => p.Path)).Distinct().ToArray();
         var itemByPath = await ItemsAtAsync(store.DataSource, paths, ct);
 
         var batch = new ImportBatch(itemByPath, parsed);
-        var days = parsed.Values.OfType<DayPage>().Select(d => d.Path)
+        var days = parsed.OfType<DayPage>().Select(d => d.Path)
             .Concat(pages.Where(p => p.Text is null && DayPageFiles.NameOf(p.Path) is not null).Select(p => DayPageFiles.IndexPathOf(p.Path)));
         var ids = itemByPath.Values.Concat(days.Select(PageStreams.DayPageId)).ToList();
         foreach (var (id, events) in await store.ReadStreamsAsync(ids, ct))
@@ -51,8 +50,6 @@ internal sealed class ImportBatch
                 [.. events.Select(e => e.Data)]);
         return batch;
     }
-
-    private static string Key(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static object Parse(string path, string text, ImportOptions options)
     {
@@ -79,7 +76,7 @@ internal sealed class ImportBatch
             var fileName = DayPageFiles.NameOf(page.Path);
             if (page.Text is null)
                 return new PageResult(page.Path, fileName is null ? DeleteItemFile(page) : DeleteDayFile(page, fileName), null);
-            return _parsed[Key(index)] switch
+            return _parsed[index] switch
             {
                 PageFormatException rejected => new PageResult(page.Path, null, rejected),
                 DayPage day => new PageResult(page.Path, DecideDay(page, day, fileName!), null) { UnknownLine = day.UnknownLine },
