@@ -26,12 +26,14 @@ public sealed class DaemonProcessTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private async Task AppendAsync(int streams, int perStream)
+    private async Task<Guid> AppendAsync(int streams, int perStream)
     {
+        var last = Guid.Empty;
         for (var s = 0; s < streams; s++)
-            await _store.AppendAsync(Guid.NewGuid(), NewsItems.NewsItemEventTypes.StreamType, 0,
+            await _store.AppendAsync(last = Guid.NewGuid(), NewsItems.NewsItemEventTypes.StreamType, 0,
                 [.. Enumerable.Range(1, perStream).Select(n => (object)new NewsItems.SummaryRevised($"tick {n}", DateTimeOffset.UnixEpoch))],
                 new EventMetadata("test"));
+        return last;
     }
 
     private async Task<string> TextAsync(string sql)
@@ -75,12 +77,23 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact]
     public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
     {
-        await AppendAsync(20, 60);
+        var lastStream = await AppendAsync(20, 60);
         var total = await _db.ScalarAsync("select count(*) from mt_events");
 
+        // Mid-way for sure, however fast the daemon: an uncommitted row of the last stream (whose
+        // events come last) makes the daemon's batch that reaches it wait; the batches before commit.
+        await using var blocker = await _db.DataSource.OpenConnectionAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var row = new Npgsql.NpgsqlCommand("insert into eh_stream_event_counts values (@s, 0, 0, 0, 0)", blocker, hold))
+        {
+            row.Parameters.AddWithValue("s", lastStream);
+            await row.ExecuteNonQueryAsync();
+        }
         var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 15);
-        await UntilAsync(() => _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts").ContinueWith(t => t.Result > 0));
+        await UntilAsync(async () => await _db.ScalarAsync(
+            "select count(*) from pg_stat_activity where application_name = 'daemon-killed' and wait_event_type = 'Lock'") > 0);
         CliProcess.KillHard(first);
+        await hold.RollbackAsync();
         var counted = await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts");
         Assert.InRange(counted, 1, total - 1);
         // What committed is a whole number of batches, and the position says exactly where they end.

@@ -1,5 +1,3 @@
-using EventHistory.Access;
-using EventHistory.Infrastructure;
 using EventHistory.Testing;
 
 namespace EventHistory.Cli.Tests;
@@ -7,12 +5,9 @@ namespace EventHistory.Cli.Tests;
 /// import-git replays a repository built here from real corpus pages: a page added, edited, its
 /// slug renamed, a day page changed, a README.md day page added, pages deleted. Export as of each
 /// commit's time must give that commit's news/ tree byte for byte.
-public sealed class ImportGitTests : IAsyncLifetime
+public sealed class ImportGitTests : CliTestBase
 {
-    private TestDatabase _db = null!;
-    private string? _key;
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "eh-git-" + Guid.NewGuid().ToString("N"));
-    private string Repo => Path.Combine(_work, "site");
+    private string Repo => Path.Combine(Work, "site");
     private readonly List<(string Id, DateTimeOffset Time)> _commits = [];
 
     private const string Day = "news/2017/07/30/index.md";
@@ -23,11 +18,9 @@ public sealed class ImportGitTests : IAsyncLifetime
     private const string Odd = "news/2017/07/30/an-odd-page.md";
     private const string Euro = "news/1999/01/1/the-euro-currency-is-introduced.md";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _key = await new ApiKeys(_db.DataSource).CreateAsync("git-importer", Role.Editor);
+        await base.InitializeAsync();
         Directory.CreateDirectory(Repo);
         Git("init", "-q", "-b", "main");
         Git("config", "user.email", "generator@example.org");
@@ -46,12 +39,6 @@ public sealed class ImportGitTests : IAsyncLifetime
         Commit("a page in a layout nobody knows yet", (Odd, "<h1>An odd page</h1>\n\nwritten by hand  \n"));
     }
 
-    public async Task DisposeAsync()
-    {
-        Directory.Delete(_work, true);
-        await _db.DisposeAsync();
-    }
-
     [Fact]
     public async Task a_replayed_history_exports_every_commits_tree_byte_for_byte_and_a_second_run_appends_nothing()
     {
@@ -64,17 +51,17 @@ public sealed class ImportGitTests : IAsyncLifetime
 
         foreach (var (id, time) in _commits)
         {
-            var exported = Path.Combine(_work, "export-" + id);
+            var exported = Path.Combine(Work, "export-" + id);
             (code, output, error) = await RunAsync("export", "--out", exported, "--as-of", time.ToString("O"), "--edition", "en");
             Assert.True(code == 0, output + error);
             Assert.Equal(new GitRepository(Repo).NewsTreeAt(id), GitRepository.FilesUnder(exported, "news"));
         }
 
-        var events = await _db.ScalarAsync("select count(*) from mt_events");
+        var events = await Db.ScalarAsync("select count(*) from mt_events");
         (code, output, _) = await RunAsync("import-git", Repo);
         Assert.Equal(0, code);
         Assert.Contains("nothing to import", output);
-        Assert.Equal(events, await _db.ScalarAsync("select count(*) from mt_events"));
+        Assert.Equal(events, await Db.ScalarAsync("select count(*) from mt_events"));
     }
 
     [Fact]
@@ -90,12 +77,12 @@ public sealed class ImportGitTests : IAsyncLifetime
         Assert.Contains("resumed", output);
 
         // Each event carries its commit and the commit's time is its edit time.
-        Assert.Equal(0L, await _db.ScalarAsync("select count(*) from mt_events where headers->>'git-commit' is null and type <> 'tombstone'"));
-        var deleted = await _db.ScalarAsync(
+        Assert.Equal(0L, await Db.ScalarAsync("select count(*) from mt_events where headers->>'git-commit' is null and type <> 'tombstone'"));
+        var deleted = await Db.ScalarAsync(
             $"select count(*) from mt_events where type = 'page_file_deleted' and headers->>'git-commit' = '{_commits[5].Id}'");
         Assert.Equal(2L, deleted);
-        Assert.Equal(1L, await _db.ScalarAsync("select count(*) from mt_events where type = 'page_file_deleted' and data->>'reason' like 'the item left the site%'"));
-        Assert.Equal((long)_commits.Count, await _db.ScalarAsync("select count(*) from mt_events where type = 'git_commit_imported'"));
+        Assert.Equal(1L, await Db.ScalarAsync("select count(*) from mt_events where type = 'page_file_deleted' and data->>'reason' like 'the item left the site%'"));
+        Assert.Equal((long)_commits.Count, await Db.ScalarAsync("select count(*) from mt_events where type = 'git_commit_imported'"));
     }
 
     private string CorpusText(string path) => File.ReadAllText(Corpus.PathOf("en/" + path));
@@ -123,11 +110,4 @@ public sealed class ImportGitTests : IAsyncLifetime
     private string Git(params string[] args) => new GitRepository(Repo).Run(args);
 
     private string Git(Dictionary<string, string> environment, params string[] args) => new GitRepository(Repo).Run(environment, args);
-
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _key);
-        return (code, output.ToString(), error.ToString());
-    }
 }

@@ -1,5 +1,3 @@
-using EventHistory.Access;
-using EventHistory.Infrastructure;
 using EventHistory.Testing;
 
 namespace EventHistory.Cli.Tests;
@@ -7,29 +5,17 @@ namespace EventHistory.Cli.Tests;
 /// The real zh history (the bundle's 600 commits; the first 150 outside stress runs): import-git
 /// parses every page version into the item model, a second run appends nothing, and export as of
 /// every 50th commit's time gives that commit's news/ tree byte for byte.
-public sealed class ZhHistoryImportTests : IAsyncLifetime
+public sealed class ZhHistoryImportTests : CliTestBase
 {
     private static int Commits => Environment.GetEnvironmentVariable("EVENTHISTORY_STRESS") == "1" ? 600 : 150;
 
-    private TestDatabase _db = null!;
-    private string? _key;
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "eh-zh-" + Guid.NewGuid().ToString("N"));
     private GitRepository _repo = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await ServiceRegistration.EnsureSchemaAsync(_db.DataSource);
-        _key = await new ApiKeys(_db.DataSource).CreateAsync("zh-importer", Role.Editor);
-        Directory.CreateDirectory(_work);
-        new GitRepository(_work).Run("clone", "-q", Corpus.PathOf("zh-git/first-600-commits.bundle"), "zh");
-        _repo = new GitRepository(Path.Combine(_work, "zh"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        Directory.Delete(_work, true);
-        await _db.DisposeAsync();
+        await base.InitializeAsync();
+        new GitRepository(Work).Run("clone", "-q", Corpus.PathOf("zh-git/first-600-commits.bundle"), "zh");
+        _repo = new GitRepository(Path.Combine(Work, "zh"));
     }
 
     [Fact]
@@ -40,15 +26,15 @@ public sealed class ZhHistoryImportTests : IAsyncLifetime
         var (code, output, error) = await RunAsync("import-git", _repo.Root, "--to", commits[Commits - 1].Id);
         Assert.True(code == 0, output + error);
         Assert.Contains(" 0 kept verbatim, 0 rejected", output);
-        var events = await _db.ScalarAsync("select count(*) from mt_events");
+        var events = await Db.ScalarAsync("select count(*) from mt_events");
         (code, output, _) = await RunAsync("import-git", _repo.Root, "--to", commits[Commits - 1].Id);
-        Assert.Equal((0, events), (code, await _db.ScalarAsync("select count(*) from mt_events")));
+        Assert.Equal((0, events), (code, await Db.ScalarAsync("select count(*) from mt_events")));
         Assert.Contains("nothing to import", output);
 
         for (var n = 50; n <= Commits; n += 50)
         {
             var (id, time) = commits[n - 1];
-            var exported = Path.Combine(_work, $"export-{n}");
+            var exported = Path.Combine(Work, $"export-{n}");
             (code, output, error) = await RunAsync("export", "--out", exported, "--as-of", time.ToString("O"), "--edition", "zh");
             Assert.True(code == 0, output + error);
             var expected = _repo.NewsTreeAt(id);
@@ -56,12 +42,5 @@ public sealed class ZhHistoryImportTests : IAsyncLifetime
             Assert.Equal(expected.Keys, actual.Keys);
             Assert.Empty(expected.Where(f => actual[f.Key] != f.Value).Select(f => f.Key));
         }
-    }
-
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(args, output, error, _db.ConnectionString, _key);
-        return (code, output.ToString(), error.ToString());
     }
 }
