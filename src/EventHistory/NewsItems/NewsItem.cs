@@ -96,6 +96,16 @@ public sealed record NewsItem(
     /// Events that record history learned later; they leave the current version as it was.
     public static bool IsAboutThePast(string eventType) => eventType is "earlier_page_found" or "earlier_version_found";
 
+    /// The item's own path after <paramref name="e"/> (this state), and the paths its page names
+    /// (Changes entries, old slug files), so a page arriving later finds the item by any of them.
+    public IEnumerable<string> PathsNamedBy(INewsItemEvent e) => e switch
+    {
+        PagePublished p => [Path, p.Page.Path, .. p.Page.Changes.Select(c => c.Path)],
+        EarlierPageFound f => [Path, f.Page.Path],
+        EarlierVersionFound v => [Path, v.Path],
+        _ => [Path],
+    };
+
     public static NewsItem Fold(IEnumerable<INewsItemEvent> events)
     {
         NewsItem? state = null;

@@ -176,20 +176,20 @@ internal sealed class ImportBatch
         stream.Pending.AddRange(events);
         stream.PendingHeaders.AddRange(events.Select(_ => input.Headers));
         stream.Pages.Add(input);
-        // The paths the new events give the item find it for the batch's later pages.
+        // The paths the new events give the item (as its projection records them) find it for the
+        // batch's later pages.
         if (stream.Type == NewsItemEventTypes.StreamType)
-            foreach (var named in events.OfType<INewsItemEvent>().SelectMany(PathsNamed).Append(NewsItem.Fold(stream.ItemHistory).Path))
-                _itemByPath.TryAdd(named, stream.Id);
+        {
+            var before = stream.History.Count - events.Count;
+            var state = before > 0 ? NewsItem.Fold(stream.ItemHistory.Take(before)) : null;
+            foreach (var e in events.Cast<INewsItemEvent>())
+            {
+                state = state is null ? NewsItem.Create((NewsItemCreated)e) : state.Apply(e);
+                foreach (var named in state.PathsNamedBy(e)) _itemByPath.TryAdd(named, stream.Id);
+            }
+        }
         return new ImportOutcome(path, stream.Id, newItem, events.Count);
     }
-
-    private static IEnumerable<string> PathsNamed(INewsItemEvent e) => e switch
-    {
-        PagePublished p => [p.Page.Path, .. p.Page.Changes.Select(c => c.Path)],
-        EarlierPageFound f => [f.Page.Path],
-        EarlierVersionFound v => [v.Path],
-        _ => [],
-    };
 
     private static async Task<Dictionary<string, Guid>> ItemsAtAsync(NpgsqlDataSource db, string[] paths, CancellationToken ct)
     {

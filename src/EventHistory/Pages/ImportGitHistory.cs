@@ -38,8 +38,7 @@ public static class ImportGitHistory
         {
             await using var git = new GitHistory(c.Repository);
             var root = await git.RootCommitAsync(c.Branch, ct);
-            var first = await FirstCommitAsync(git, c, ct);
-            var edition = c.Edition ?? (first is null ? "en" : await DetectEditionAsync(git, first, ct));
+            var edition = c.Edition ?? await DetectEditionAsync(git, c, ct);
             var progressId = PageStreams.GitImportId(root, edition);
             var done = (await store.ReadStreamAsync(progressId, ct)).Select(e => e.Data).OfType<GitCommitImported>().ToList();
             var after = c.From ?? done.LastOrDefault()?.Commit;
@@ -67,8 +66,8 @@ public static class ImportGitHistory
                         ? new[] { new StreamAppend(progressId, PageStreams.GitImportType, version, [.. records], EventHeaders:
                             [.. records.Select(r => (IReadOnlyDictionary<string, string>?)new Dictionary<string, string> { ["git-commit"] = r.Commit })]) }
                         : null;
-                    foreach (var r in await importer.ImportManyAsync(chunk, new ImportOptions(History: true, Alongside: alongside), ct))
-                        Count(r);
+                    var results = await importer.ImportManyAsync(chunk, new ImportOptions(History: true, Alongside: alongside), ct);
+                    foreach (var (input, r) in chunk.Zip(results)) Count(input, r);
                 }
                 version += records.Count;
                 imported += records.Count;
@@ -77,9 +76,9 @@ public static class ImportGitHistory
                 if (lastCommit is not null) c.OnCommit?.Invoke(new Progress(imported, commits.Count, pages, events, lastCommit));
             }
 
-            void Count(PageResult r)
+            void Count(PageInput input, PageResult r)
             {
-                var commit = r.Headers?["git-commit"][..12];
+                var commit = input.Headers!["git-commit"][..12];
                 if (r.Outcome is { } o)
                 {
                     events += o.Appended;
@@ -150,20 +149,18 @@ public static class ImportGitHistory
             }
         }
 
-        private static async Task<GitCommit?> FirstCommitAsync(GitHistory git, Command c, CancellationToken ct)
+        /// The Chinese edition's pages speak Chinese in their fixed headings; the first page tells
+        /// (the log is read only up to the first commit that adds one).
+        private static async Task<string> DetectEditionAsync(GitHistory git, Command c, CancellationToken ct)
         {
             await foreach (var commit in git.CommitsAsync(c.Branch, null, c.To, ct))
-                if (commit.Changes.Any(ch => ch.Blob is not null)) return commit;
-            return null;
-        }
-
-        /// The Chinese edition's pages speak Chinese in their fixed headings; the first page tells.
-        private static async Task<string> DetectEditionAsync(GitHistory git, GitCommit first, CancellationToken ct)
-        {
-            var change = first.Changes.First(ch => ch.Blob is not null);
-            var text = System.Text.Encoding.UTF8.GetString(await git.ReadBlobAsync(change.Blob!, ct));
-            string[] chinese = ["前一天", "信息来源", "上下文", "有关:"];
-            return chinese.Any(word => text.Contains(word, StringComparison.Ordinal)) ? "zh" : "en";
+                if (commit.Changes.FirstOrDefault(ch => ch.Blob is not null) is { Blob: { } blob })
+                {
+                    var text = System.Text.Encoding.UTF8.GetString(await git.ReadBlobAsync(blob, ct));
+                    string[] chinese = ["前一天", "信息来源", "上下文", "有关:"];
+                    return chinese.Any(word => text.Contains(word, StringComparison.Ordinal)) ? "zh" : "en";
+                }
+            return "en";
         }
     }
 }

@@ -19,18 +19,12 @@ public sealed record PageInput(
 public sealed record PageResult(string Path, ImportOutcome? Outcome, PageFormatException? Rejection)
 {
     public string? UnknownLine { get; init; }
-
-    /// The page's own headers, as its input gave them.
-    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }
 
 /// How a batch is imported. History: a page of an unknown layout is kept byte for byte instead of
-/// rejected (a git history replays what the site really served). Headers ride on every event;
-/// Alongside appends to other streams in the same transaction (an import's own progress).
-public sealed record ImportOptions(
-    bool History = false,
-    IReadOnlyDictionary<string, string>? Headers = null,
-    IReadOnlyList<StreamAppend>? Alongside = null);
+/// rejected (a git history replays what the site really served). Alongside appends to other
+/// streams in the same transaction (an import's own progress).
+public sealed record ImportOptions(bool History = false, IReadOnlyList<StreamAppend>? Alongside = null);
 
 /// Turns pages into history: finds each page's item by any path it shares with it (its own or one
 /// in its Changes list), decides what the page adds, and appends that. A batch of pages is one
@@ -50,7 +44,7 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
     public async Task<IReadOnlyList<PageResult>> ImportManyAsync(IReadOnlyList<PageInput> pages, ImportOptions options, CancellationToken ct)
     {
         var editorName = editor.Editor ?? throw new EditRejectedException("Importing pages needs an authenticated editor.");
-        var metadata = new EventMetadata(editorName, editor.CorrelationId, null, null, options.Headers);
+        var metadata = new EventMetadata(editorName, editor.CorrelationId);
         try
         {
             return await TryImportAsync(pages, options, metadata, ct);
@@ -81,7 +75,7 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
         IReadOnlyList<PageInput> pages, ImportOptions options, EventMetadata metadata, CancellationToken ct)
     {
         var batch = await ImportBatch.LoadAsync(store, pages, options, ct);
-        var results = pages.Select((page, i) => batch.Decide(page, i) with { Headers = page.Headers }).ToList();
+        var results = pages.Select(batch.Decide).ToList();
         var appends = batch.Appends(CommandId);
         if (options.Alongside is { } alongside) appends.AddRange(alongside);
         await store.AppendManyAsync(appends, metadata, ct);

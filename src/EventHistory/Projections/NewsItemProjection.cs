@@ -77,7 +77,7 @@ public sealed class NewsItemProjection : IInlineProjection
         revision.Parameters.AddWithValue("eventEdited", e.EditedAt);
         writes.Add(revision);
 
-        var paths = PathsOf(state, e).Distinct().ToArray();
+        var paths = state.PathsNamedBy(e).Distinct().ToArray();
         var path = new NpgsqlBatchCommand(
             "insert into eh_item_paths (path, item_id, first_revision) select unnest(@paths), @id, @rev on conflict (path) do nothing");
         path.Parameters.AddWithValue("paths", paths);
@@ -85,16 +85,6 @@ public sealed class NewsItemProjection : IInlineProjection
         path.Parameters.AddWithValue("rev", state.Revision);
         writes.Add(path);
     }
-
-    /// The item's own path, and the paths a page names (Changes entries, old slug files), so a page
-    /// arriving later finds its item by any of them.
-    private static IEnumerable<string> PathsOf(NewsItem state, INewsItemEvent e) => e switch
-    {
-        PagePublished p => [state.Path, p.Page.Path, .. p.Page.Changes.Select(c => c.Path)],
-        EarlierPageFound f => [state.Path, f.Page.Path],
-        EarlierVersionFound v => [state.Path, v.Path],
-        _ => [state.Path],
-    };
 
     private static void AddItemParameters(NpgsqlBatchCommand cmd, NewsItem state, ProjectedEvent stored, string json)
     {
