@@ -26,14 +26,13 @@ public sealed class DaemonProcessTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private async Task<Guid> AppendAsync(int streams, int perStream)
+    /// Appends to new streams; the first gets <paramref name="firstStream"/> when given.
+    private async Task AppendAsync(int streams, int perStream, Guid? firstStream = null)
     {
-        var last = Guid.Empty;
         for (var s = 0; s < streams; s++)
-            await _store.AppendAsync(last = Guid.NewGuid(), NewsItems.NewsItemEventTypes.StreamType, 0,
+            await _store.AppendAsync(s == 0 && firstStream is { } id ? id : Guid.NewGuid(), NewsItems.NewsItemEventTypes.StreamType, 0,
                 [.. Enumerable.Range(1, perStream).Select(n => (object)new NewsItems.SummaryRevised($"tick {n}", DateTimeOffset.UnixEpoch))],
                 new EventMetadata("test"));
-        return last;
     }
 
     private async Task<string> TextAsync(string sql)
@@ -77,21 +76,25 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact]
     public async Task a_daemon_killed_mid_way_and_started_again_ends_as_a_run_never_killed()
     {
-        var lastStream = await AppendAsync(20, 60);
-        var total = await _db.ScalarAsync("select count(*) from mt_events");
-
-        // Mid-way for sure, however fast the daemon: an uncommitted row of the last stream (whose
-        // events come last) makes the daemon's batch that reaches it wait; the batches before commit.
+        // Mid-way for sure, however fast the daemon (Marten may fold waiting pages into one batch):
+        // it first catches up with 5 streams; then an uncommitted row of the next stream to come
+        // makes the daemon's batch that reaches it wait, and the daemon is killed there.
+        await AppendAsync(5, 60);
+        var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 15);
+        await UntilAsync(async () => await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts") == 300);
+        var blocked = Guid.NewGuid();
         await using var blocker = await _db.DataSource.OpenConnectionAsync();
         await using var hold = await blocker.BeginTransactionAsync();
         await using (var row = new Npgsql.NpgsqlCommand("insert into eh_stream_event_counts values (@s, 0, 0, 0, 0)", blocker, hold))
         {
-            row.Parameters.AddWithValue("s", lastStream);
+            row.Parameters.AddWithValue("s", blocked);
             await row.ExecuteNonQueryAsync();
         }
-        var first = CliProcess.StartDaemon(_db.ConnectionString, "daemon-killed", batch: 15);
+        await AppendAsync(15, 60, firstStream: blocked);
+        var total = await _db.ScalarAsync("select count(*) from mt_events");
+        // The daemon's own write waits on that row (not some other statement of its start-up).
         await UntilAsync(async () => await _db.ScalarAsync(
-            "select count(*) from pg_stat_activity where application_name = 'daemon-killed' and wait_event_type = 'Lock'") > 0);
+            "select count(*) from pg_stat_activity where application_name = 'daemon-killed' and wait_event_type = 'Lock' and query like '%insert into eh_stream_event_counts%'") > 0);
         CliProcess.KillHard(first);
         await hold.RollbackAsync();
         var counted = await _db.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts");
