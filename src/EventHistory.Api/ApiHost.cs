@@ -14,8 +14,6 @@ public static class ApiHost
         var db = new NpgsqlDataSourceBuilder(Faults.FailFast(EventStore.ConnectionTuning.Apply(connectionString))).Build();
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddPolicies();
         builder.AddProtections();
         builder.Services.AddOpenApi();
@@ -27,7 +25,8 @@ public static class ApiHost
 
         var app = builder.Build();
         await ServiceRegistration.EnsureSchemaAsync(db);
-        app.UseStatusCodePages();
+        app.UseRequestLimits();
+        app.UseStatusCodePages(async context => await BindingProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<ProblemMapping>();
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -33,9 +33,13 @@ public sealed class ApiKeyAuthentication(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // A key that was sent but not accepted is told apart from no key at all: the fix differs.
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        Response.Headers.WWWAuthenticate = failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
         await Results.Problem(statusCode: 401, title: "Unauthorized",
-            detail: "This needs an API key: send Authorization: Bearer KEY (create one with `eventhistory keys create`).").ExecuteAsync(Context);
+            detail: failure is null
+                ? "This needs an API key: send Authorization: Bearer KEY (create one with `eventhistory keys create`)."
+                : $"{failure} Check the key you sent, or ask an admin for a new one (`eventhistory keys create`).").ExecuteAsync(Context);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>

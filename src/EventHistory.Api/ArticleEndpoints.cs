@@ -22,18 +22,19 @@ public static class ArticleEndpoints
                     detail: "Send the article as Content-Type: text/plain; charset=utf-8.");
             var body = await ReadBodyAsync(http.Request, ct);
             if (body is null) return TooLarge();
-            var captured = await mediator.Send(new CaptureSourceText.Command(id, source, body, Time(at), reason, ItemEndpoints.IfMatch(http)), ct);
+            var captured = await mediator.Send(new CaptureSourceText.Command(id, source, body, Time(at), reason, IfMatch.Optional(http)), ct);
             var location = $"/api/items/{id}/sources/{Uri.EscapeDataString(captured.Text.SourceUrl)}/texts/{captured.Text.Version}";
             if (!captured.Created) return Results.Ok(captured);
             ItemEndpoints.SetETag(http, captured.Text.Revision);
             return Results.Created(location, captured);
-        }).RequireAuthorization(Policies.Edit);
+        }).RequireAuthorization(Policies.Edit).WithMetadata(new OwnBodyLimit());
 
         source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)));
 
-        source.MapGet("/texts/{version:int}", async (Guid id, string source, int version, IMediator mediator, CancellationToken ct) =>
+        source.MapGet("/texts/{version}", async (Guid id, string source, int version, IMediator mediator, CancellationToken ct) =>
         {
+            QueryParameters.RequirePositive(version, "version");
             var text = await mediator.Send(new GetSourceText.Query(id, source, version), ct);
             return Results.Bytes(text.Body, "text/plain; charset=utf-8");
         });
@@ -66,6 +67,9 @@ public static class ArticleEndpoints
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > ArticleText.MaxBytes) return null;
+        // A text may be larger than the service's body limit for JSON requests (OwnBodyLimit).
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = ArticleText.MaxBytes + 1;
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;

@@ -49,7 +49,9 @@ public static class Faults
     {
         var field = FieldOf(e.Path);
         var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? $"'{field}' is not a field of this request."
+            ? $"'{field}' is not a field of this request (field names are case-sensitive)."
+            : e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+            ? $"'{field}' is given more than once; give each field once."
             : field.Length == 0 ? "The body is not valid JSON." : $"'{field}' has the wrong type or is not valid JSON.";
         return Results.ValidationProblem(
             new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] },

@@ -16,7 +16,7 @@ public static class ItemEndpoints
     /// each endpoint file: Read by default (an endpoint may ask for more) and archived items hidden,
     /// so a new item route cannot forget either.
     public static RouteGroupBuilder MapItemGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/items/{id:guid}").RequireAuthorization(Policies.Read).HideArchived();
+        app.MapGroup("/api/items/{id}").RequireAuthorization(Policies.Read).HideArchived();
 
     /// The collection: create an item, find one by its path.
     public static void MapItems(this IEndpointRouteBuilder app)
@@ -52,7 +52,7 @@ public static class ItemEndpoints
 
         item.MapPost("/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
-            var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch(http)), ct);
+            var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch.Required(http)), ct);
             SetETag(http, result.Revision);
             return Results.Ok(result);
         }).RequireAuthorization(Policies.Edit);
@@ -60,8 +60,9 @@ public static class ItemEndpoints
         item.MapGet("/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)));
 
-        item.MapGet("/revisions/{revision:long}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        item.MapGet("/revisions/{revision}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
+            QueryParameters.RequirePositive(revision, "revision");
             var item = await mediator.Send(new GetRevision.Query(id, revision), ct);
             SetETag(http, item.Revision);
             await MementoEndpoints.AddMementoHeadersAsync(http, mediator, id, revision, ct);
@@ -70,17 +71,6 @@ public static class ItemEndpoints
     }
 
     public static void SetETag(HttpContext http, long revision) => http.Response.Headers.ETag = $"\"{revision}\"";
-
-    /// The expected revision from If-Match ("N" or W/"N"); absent means "whatever is current".
-    public static long? IfMatch(HttpContext http)
-    {
-        var value = http.Request.Headers.IfMatch.FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(value) || value.Trim() == "*") return null;
-        var text = value.Trim();
-        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
-        if (long.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var revision) && revision > 0) return revision;
-        throw new ValidationException([new ValidationFailure("If-Match", "If-Match must be a revision ETag such as \"3\".")]);
-    }
 
     public static DateOnly ParseDate(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)

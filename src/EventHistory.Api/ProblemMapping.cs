@@ -35,6 +35,7 @@ public sealed class ProblemMapping(RequestDelegate next, ILogger<ProblemMapping>
         ConcurrencyException c => Results.Problem(statusCode: 409, title: "Edit conflict",
             detail: $"The item is at revision {c.ActualVersion}, not {c.ExpectedVersion}. Read it again and retry with If-Match: \"{c.ActualVersion}\".",
             extensions: new Dictionary<string, object?> { ["currentRevision"] = c.ActualVersion }),
+        PreconditionException p => Results.Problem(statusCode: p.Status, title: p.Title, detail: p.Message),
         NotFoundException n => Results.Problem(statusCode: 404, title: "Not found", detail: n.Message),
         EventStore.Daemon.ProjectionBusyException b => Results.Problem(statusCode: 409, title: "Projection busy", detail: b.Message),
         CommandReusedException r => Results.Problem(statusCode: 422, title: "Idempotency-Key reused",
@@ -44,6 +45,7 @@ public sealed class ProblemMapping(RequestDelegate next, ILogger<ProblemMapping>
         EditRejectedException r => Results.Problem(statusCode: 422, title: "Edit rejected", detail: r.Message),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException j } => Faults.MalformedJson(j),
         _ when Faults.IsDatabaseUnavailable(e) => Faults.Unavailable(),
+        BadHttpRequestException b when BindingProblems.Translate(b) is { } problem => problem,
         BadHttpRequestException b => Results.Problem(statusCode: b.StatusCode, title: "Bad request", detail: b.Message),
         _ => null,
     };

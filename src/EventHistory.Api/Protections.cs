@@ -18,13 +18,26 @@ public static class Protections
     {
         var config = builder.Configuration;
         var maxBody = Setting(config, "EVENTHISTORY_MAX_BODY_BYTES", 1 << 20);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody > 0 ? maxBody : null);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = maxBody > 0 ? maxBody : null;
+            k.Limits.MaxRequestLineSize = RequestLimits.KestrelRequestLineBytes;
+            k.Limits.MaxRequestHeadersTotalSize = Math.Max(k.Limits.MaxRequestHeadersTotalSize, RequestLimits.KestrelRequestLineBytes);
+        });
+        builder.Services.AddSingleton(new MaxBodyBytes(maxBody));
 
         // Bad input reaches ProblemMapping as an exception, so it gets a problem body that names the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        // Unknown fields are rejected: a misspelt field would otherwise be dropped without a word.
+        // A body means exactly what it says: an unknown or misspelt field ("summry", "HEADLINE": names
+        // are case-sensitive) is refused by name rather than dropped, and a field given twice is refused
+        // rather than the last one silently winning.
         builder.Services.Configure<JsonOptions>(o =>
-            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
+        {
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.PropertyNameCaseInsensitive = false;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
 
         var perSecond = Setting(config, "EVENTHISTORY_RATE_PER_SECOND", 1000);
         var burst = Setting(config, "EVENTHISTORY_RATE_BURST", perSecond * 2);
@@ -50,6 +63,12 @@ public static class Protections
             };
         });
     }
+
+    /// The request limits, first in the pipeline: nothing reads a request that is too large.
+    public static void UseRequestLimits(this WebApplication app) =>
+        app.UseMiddleware<RequestLimits>(app.Services.GetRequiredService<MaxBodyBytes>().Value);
+
+    private sealed record MaxBodyBytes(long Value);
 
     /// The key's name when there is one, else the client's address: one bucket each.
     private static string Caller(HttpContext http) =>

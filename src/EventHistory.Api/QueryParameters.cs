@@ -36,6 +36,12 @@ public static class QueryParameters
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n : throw Invalid(name, $"'{name}' must be a revision number (1 or more).");
 
+    /// A revision or version number taken from the route: 0 and below name nothing, and say so (not a 404).
+    public static void RequirePositive(long number, string name)
+    {
+        if (number < 1) throw Invalid(name, $"'{name}' must be 1 or more, not {number}: revisions and versions count from 1.");
+    }
+
     public static DateOnly Date(string text, string name) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date : throw Invalid(name, $"'{name}' must be a date as YYYY-MM-DD, not '{text}'.");

@@ -41,9 +41,22 @@ public class ApiServer : IAsyncLifetime
 
     private static Task<HttpClient> ClientFor(string address, string key)
     {
-        var client = new HttpClient(Handler()) { BaseAddress = new Uri(address) };
+        var client = new HttpClient(new AnyRevisionUnlessSaid(Handler())) { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return Task.FromResult(client);
+    }
+
+    /// The service refuses an edit that does not say which revision it was made on (428). Most tests
+    /// are not about that, so their keyed clients edit "whatever is current" (If-Match: *) unless a
+    /// request says otherwise; PreconditionTests sends edits with no If-Match at all.
+    private sealed class AnyRevisionUnlessSaid(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head && !request.Headers.Contains("If-Match"))
+                request.Headers.TryAddWithoutValidation("If-Match", "*");
+            return base.SendAsync(request, ct);
+        }
     }
 
     public virtual async Task DisposeAsync()

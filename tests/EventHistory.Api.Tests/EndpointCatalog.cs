@@ -91,6 +91,7 @@ public static class EndpointCatalog
             "day" => "10",
             "date" or "from" or "to" or "since" or "until" => "2018-01-10",
             "edition" or "lang" or "language" => "en",
+            "revision" or "version" => "1",
             "name" => "some-name",
             _ when name.Contains("id") => Guid.NewGuid().ToString(),
             _ when Has("alpha") => "abc",

@@ -88,7 +88,7 @@ public sealed class ExampleItemTests(ExampleItemTests.Seeded seeded) : IClassFix
     {
         var diff = await _http.GetFromJsonAsync<JsonElement>($"{Item}/diff?from=1&to=3");
 
-        Assert.Equal(["headline"], diff.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["headline", "path"], diff.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
         var segments = diff.GetProperty("headline").GetProperty("segments").EnumerateArray()
             .Select(s => (s.GetProperty("kind").GetString(), s.GetProperty("text").GetString())).ToList();
         Assert.Equal([("Delete", "United States"), ("Insert", "U.S.")], segments.Where(s => s.Item1 != "Equal"));
@@ -183,10 +183,11 @@ public sealed class ExampleItemTests(ExampleItemTests.Seeded seeded) : IClassFix
     }
 
     [Fact]
-    public async Task history_names_first_version_update_and_current_version_with_both_times()
+    public async Task history_names_first_version_updates_and_the_current_one_with_both_times()
     {
         var history = await _http.GetFromJsonAsync<JsonElement[]>($"{Item}/revisions");
-        Assert.Equal(["First version", "Update", "Current version"], history!.Select(h => h.GetProperty("kind").GetString()));
+        Assert.Equal(["First version", "Update", "Update"], history!.Select(h => h.GetProperty("kind").GetString()));
+        Assert.Equal([false, false, true], history!.Select(h => h.GetProperty("current").GetBoolean()));
         Assert.Equal(ExampleItem.Updated, history![1].GetProperty("editedAt").GetDateTimeOffset());
         Assert.True(history![1].GetProperty("recordedAt").GetDateTimeOffset() > ExampleItem.Current);
     }

@@ -29,13 +29,17 @@ public sealed class ImportedExampleItemTests(ApiServer server) : IClassFixture<A
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task the_history_reads_first_version_update_current_version_and_the_old_page_as_a_fact_about_the_past()
+    public async Task the_history_reads_first_version_updates_and_the_old_page_as_a_fact_about_the_past()
     {
         var history = (await server.Client.GetFromJsonAsync<JsonElement[]>($"{_item}/revisions"))!;
         var kinds = history.Select(h => h.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(["First version", "Update", "Current version"], kinds.Where(k => k != "Earlier version found"));
-        Assert.Contains("Earlier version found", kinds);
-        var current = history.Single(h => h.GetProperty("kind").GetString() == "Current version");
+        Assert.Equal(["First version", "Update", "Update"], kinds.Where(k => k != "Earlier version found"));
+        // The old page is learned last, yet it is not the current version: the one before it is,
+        // and only that one says so (it was labelled "Current version" with a revision after it).
+        Assert.Equal("Earlier version found", kinds[^1]);
+        var current = history.Single(h => h.GetProperty("current").GetBoolean());
+        Assert.Equal("Update", current.GetProperty("kind").GetString());
+        Assert.True(current.GetProperty("revision").GetInt64() < history[^1].GetProperty("revision").GetInt64());
         Assert.StartsWith("Russian President Vladimir Putin expels 755 U.S. diplomats", current.GetProperty("headline").GetString());
         Assert.StartsWith("Russia-United States relations: ",
             (await server.Client.GetFromJsonAsync<JsonElement>($"{_item}/revisions/2")).GetProperty("headline").GetString());
@@ -65,5 +69,10 @@ public sealed class ImportedExampleItemTests(ApiServer server) : IClassFixture<A
         var segments = diff.GetProperty("headline").GetProperty("segments").EnumerateArray()
             .Select(s => (s.GetProperty("kind").GetString(), s.GetProperty("text").GetString())).ToList();
         Assert.Equal([("Delete", "United States"), ("Insert", "U.S.")], segments.Where(s => s.Item1 != "Equal"));
+        // The page moved to the new slug with the new headline: the diff names the path among what changed.
+        Assert.Contains("path", diff.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        var first = await server.Client.GetFromJsonAsync<JsonElement>($"{_item}/revisions/1");
+        Assert.Equal(first.GetProperty("path").GetString(), diff.GetProperty("path").GetProperty("from").GetString());
+        Assert.Equal(Current, diff.GetProperty("path").GetProperty("to").GetString());
     }
 }

@@ -29,7 +29,8 @@ public sealed class PagesApiTests(ApiServer server) : IClassFixture<ApiServer>
 
             var history = await server.Client.GetFromJsonAsync<JsonElement[]>($"{location}/revisions");
             Assert.Equal(revisions, history!.Length);
-            Assert.Equal("Current version", history[^1].GetProperty("kind").GetString());
+            Assert.True(history[^1].GetProperty("current").GetBoolean());
+            Assert.Single(history, h => h.GetProperty("current").GetBoolean());
             var item = await server.Client.GetFromJsonAsync<JsonElement>(location);
             Assert.Equal(path, item.GetProperty("path").GetString());
         }

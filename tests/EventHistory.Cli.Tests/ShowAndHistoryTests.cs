@@ -52,7 +52,7 @@ public sealed class ShowAndHistoryTests : IAsyncLifetime
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("First version") && l.Contains("ann") && l.Contains("First headline"));
-        Assert.Contains(lines, l => l.Contains("Current version") && l.Contains("Second headline"));
+        Assert.Contains(lines, l => l.Contains("Update (current)") && l.Contains("Second headline"));
         Assert.Contains(lines, l => l.Contains("why: clearer"));
     }
 

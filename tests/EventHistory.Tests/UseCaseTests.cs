@@ -30,7 +30,8 @@ public sealed class CreateAndReviseTests : DomainTestBase
 
         Assert.Equal(3, current.Revision);
         Assert.Equal(Example.Headline, first.Headline);
-        Assert.Equal(["First version", "Update", "Current version"], history.Select(h => h.Kind));
+        Assert.Equal(["First version", "Update", "Update"], history.Select(h => h.Kind));
+        Assert.Equal([false, false, true], history.Select(h => h.Current));
         Assert.Equal(["ann", "bob", "cy"], history.Select(h => h.Editor));
         Assert.Equal([null, "topic prefix", "shorter"], history.Select(h => h.Reason));
         Assert.Equal(created.ItemId, await MediatorFor("x").Send(new FindNewsItemByPath.Query(first.Path)));

@@ -47,7 +47,10 @@ public static class CommandPath
             using var body = new StringContent(JsonSerializer.Serialize(
                 new { headline = $"Benchmark client {w} revises its item's headline, edit {n}", reason = "bench: steady edits" }),
                 Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync($"/api/items/{item}/headline", body);
+            // Each client owns its items, so "whatever is current" (If-Match: *) loses no one's edit.
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/items/{item}/headline") { Content = body };
+            request.Headers.TryAddWithoutValidation("If-Match", "*");
+            using var response = await http.SendAsync(request);
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"Revise answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }

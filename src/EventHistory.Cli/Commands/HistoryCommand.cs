@@ -11,7 +11,7 @@ public static class HistoryCommand
         c.Output.WriteLine($"{"rev",4}  {"kind",-15}  {"edited (UTC)",-19}  {"editor",-12}  headline");
         foreach (var e in entries)
         {
-            c.Output.WriteLine($"{e.Revision,4}  {e.Kind,-15}  {e.EditedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {e.Editor ?? "-",-12}  {e.Headline.Trim()}");
+            c.Output.WriteLine($"{e.Revision,4}  {(e.Current ? e.Kind + " (current)" : e.Kind),-15}  {e.EditedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {e.Editor ?? "-",-12}  {e.Headline.Trim()}");
             if (e.Reason is { Length: > 0 } reason) c.Output.WriteLine($"{"",44}why: {reason}");
         }
         return 0;

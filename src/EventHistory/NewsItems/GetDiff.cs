@@ -40,7 +40,7 @@ public static class GetDiff
         ValueChange? status = a.Status == b.Status ? null : new(a.Status.ToString(), b.Status.ToString());
         ValueChange? path = a.Path == b.Path ? null : new(a.Path, b.Path);
         var changed = new (string Name, object? Change)[]
-            { ("headline", headline), ("summary", summary), ("sources", sources), ("related", related), ("topic", topic), ("status", status) }
+            { ("headline", headline), ("summary", summary), ("sources", sources), ("related", related), ("topic", topic), ("status", status), ("path", path) }
             .Where(f => f.Change is not null).Select(f => f.Name).ToList();
         return new ItemDiff(a.Id, a.Revision, b.Revision, changed, headline, summary, sources, related, topic, status, path);
     }

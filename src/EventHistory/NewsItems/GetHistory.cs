@@ -4,15 +4,17 @@ using Npgsql;
 
 namespace EventHistory.NewsItems;
 
-/// The item's changes in the site's terms: the first version, each update, the current version,
-/// and the facts about earlier versions that imports found later. Each entry shows its event's own
+/// The item's changes in the site's terms: the first version, each update, and the facts about
+/// earlier versions that imports found later. `Current` marks the revision whose content is the
+/// item's now: the last one that is not such a fact, which need not be the last revision (a fact
+/// learned later comes after it, but changes nothing current). Each entry shows its event's own
 /// edit time (a revision's edit clock never goes back; see NewsItem.EditClock).
 public static class GetHistory
 {
     public sealed record Query(Guid ItemId) : IRequest<IReadOnlyList<Entry>>;
 
     public sealed record Entry(
-        long Revision, string Kind, string EventType, string Headline, DateTimeOffset EditedAt,
+        long Revision, string Kind, bool Current, string EventType, string Headline, DateTimeOffset EditedAt,
         DateTimeOffset RecordedAt, string? Editor, string? Reason);
 
     public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, IReadOnlyList<Entry>>
@@ -33,9 +35,8 @@ public static class GetHistory
             {
                 var revision = r.GetInt64(0);
                 var type = r.GetString(1);
-                var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found"
-                    : r.GetBoolean(7) ? "Current version" : revision == 1 ? "First version" : "Update";
-                entries.Add(new Entry(revision, kind, type, r.GetString(2),
+                var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
+                entries.Add(new Entry(revision, kind, r.GetBoolean(7), type, r.GetString(2),
                     r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateTimeOffset>(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
             }
