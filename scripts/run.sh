@@ -1,26 +1,66 @@
 #!/usr/bin/env bash
-# scripts/run.sh: starts the local PostgreSQL (unless EVENTHISTORY_DB is set), creates the schema,
-# loads the sample pages on first run, and serves the API on http://127.0.0.1:${PORT:-5080}.
+# scripts/run.sh: serves the API on http://127.0.0.1:${PORT:-5080} over the local PostgreSQL of
+# scripts/db.sh (unless EVENTHISTORY_DB is set), with the sample pages loaded and a local admin key.
+# A restart with nothing changed is quick: the projects are built only when a source is newer than
+# the build, and the samples are imported only when they changed since the last import.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+state=${EVENTHISTORY_DATA:-$root/.data}
 port=${PORT:-5080}
+mkdir -p "$state"
+
 if [ -z "${EVENTHISTORY_DB:-}" ]; then
   EVENTHISTORY_DB=$("$root/scripts/db.sh" start | tail -1)
 fi
 export EVENTHISTORY_DB
-dotnet build "$root/src/EventHistory.Api" -c Release -nologo -v q >&2
-dotnet build "$root/src/EventHistory.Cli" -c Release -nologo -v q >&2
-# A local admin key on first run, so a new user can write at once. Only its hash is in the database.
-keyfile="$root/.data/admin-key"
+
+# Newer than its dll: a source, project or props file of the project or of what it references.
+stale() {
+  local dll=$1; shift
+  [ ! -f "$dll" ] || [ -n "$(find "$@" "$root/Directory.Build.props" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' \) \
+    -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
+}
+api="$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll"
+cli="$root/src/EventHistory.Cli/bin/Release/net10.0/EventHistory.Cli.dll"
+for project in Api Cli; do
+  dll="$root/src/EventHistory.$project/bin/Release/net10.0/EventHistory.$project.dll"
+  if stale "$dll" "$root/src"; then
+    echo "Building EventHistory.$project..." >&2
+    dotnet build "$root/src/EventHistory.$project" -c Release -nologo -v q >&2
+  else
+    echo "EventHistory.$project: built, up to date" >&2
+  fi
+done
+eventhistory() { dotnet "$cli" "$@"; }
+
+# A local admin key on first run, so a new user can write at once; only its hash is in the database.
+# If the key file was lost, the key named local-admin gets a new secret (the audit trail keeps its name).
+keyfile="$state/admin-key"
 if [ ! -s "$keyfile" ]; then
-  mkdir -p "$root/.data"
-  "$root/scripts/eventhistory" keys create --name "local-admin-$(date +%s)" --role admin > "$keyfile"
-  chmod 600 "$keyfile"
+  (umask 077; eventhistory keys create --name local-admin --role admin > "$keyfile" 2>/dev/null \
+    || eventhistory keys rotate local-admin > "$keyfile")
 fi
 export EVENTHISTORY_KEY=$(cat "$keyfile")
-echo "Admin key (also in .data/admin-key): $EVENTHISTORY_KEY"
-if [ -d "$root/samples" ] && [ -n "$(ls -A "$root/samples" 2>/dev/null)" ]; then
-  "$root/scripts/eventhistory" import "$root/samples" >&2 || echo "warning: sample import reported problems" >&2
+
+# The samples, once per content and database: importing again would append nothing, but takes time.
+stamp="$state/samples-imported"
+if [ -d "$root/samples" ]; then
+  fingerprint=$( (printf '%s\n' "$EVENTHISTORY_DB"; cd "$root/samples" && find . -type f -print0 | sort -z | xargs -0 cksum) | cksum)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
+    echo "Importing the sample pages..." >&2
+    if eventhistory import "$root/samples" >&2; then echo "$fingerprint" > "$stamp"
+    else echo "warning: the sample import reported problems" >&2; fi
+  else
+    echo "Sample pages: imported, unchanged" >&2
+  fi
 fi
-echo "EventHistory API on http://127.0.0.1:$port"
-exec dotnet "$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll" --urls "http://127.0.0.1:$port"
+
+base="http://127.0.0.1:$port"
+cat <<TEXT
+Admin key (in ${keyfile#$root/}): $EVENTHISTORY_KEY
+  export EVENTHISTORY_KEY=\$(cat ${keyfile#$root/})   # for scripts/eventhistory's writes
+OpenAPI document: $base/openapi/v1.json
+Health:           $base/health/ready
+EventHistory API on $base
+TEXT
+exec dotnet "$api" --urls "$base"

@@ -21,6 +21,8 @@ public static class ApiHost
             builder.Services.AddHostedService<DaemonService>();
         // Marten's daemon reports every batch it applies at Information: keep its warnings and errors.
         builder.Logging.AddFilter("Marten.Events.Daemon", LogLevel.Warning);
+        // Nor a line per request (ASP.NET's own Information logs): the console shows what needs a look.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var app = builder.Build();

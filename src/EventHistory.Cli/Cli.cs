@@ -28,6 +28,7 @@ public static class Cli
           source-text ITEM SOURCE [--version N] [--out FILE] a captured text, byte for byte (default: latest)
           source-diff ITEM SOURCE A B [--full] [--color auto|always|never]   word diff of versions A and B
           keys create --name NAME --role reader|editor|admin   prints a new API key (shown once)
+          keys rotate NAME             a new secret for NAME's key (the old one stops working)
           keys revoke NAME | keys list
           import FILE|DIR [--at TIME]  pages (item pages, index.md and README.md day pages) into history
           import-git REPO [--from COMMIT] [--to COMMIT] [--branch B] [--edition en|zh]

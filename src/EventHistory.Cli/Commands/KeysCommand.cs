@@ -2,7 +2,7 @@ using EventHistory.Access;
 
 namespace EventHistory.Cli.Commands;
 
-/// keys create --name NAME --role reader|editor|admin | keys revoke NAME | keys list.
+/// keys create --name NAME --role reader|editor|admin | keys rotate NAME | keys revoke NAME | keys list.
 /// Whoever can run this reaches the database directly, so it is the operator's tool, not the API's.
 public static class KeysCommand
 {
@@ -31,12 +31,18 @@ public static class KeysCommand
                 var revoked = await keys.RevokeAsync(c.Args.Required(1, "NAME"));
                 c.Error.WriteLine(revoked ? "Revoked." : "eventhistory: no live key of that name.");
                 return revoked ? 0 : 1;
+            case "rotate":
+                var rotated = await keys.RotateAsync(c.Args.Required(1, "NAME"));
+                if (rotated is null) { c.Error.WriteLine("eventhistory: no live key of that name."); return 1; }
+                c.Error.WriteLine("Rotated: the old secret no longer works. The new one is shown once:");
+                c.Output.WriteLine(rotated);
+                return 0;
             case "list":
                 foreach (var k in await keys.ListAsync())
                     c.Output.WriteLine($"{k.Name,-24} {k.Role.ToString().ToLowerInvariant(),-7} created {k.Created:yyyy-MM-dd HH:mm}{(k.Revoked is { } r ? $"  revoked {r:yyyy-MM-dd HH:mm}" : "")}");
                 return 0;
             default:
-                throw new UsageException("keys takes create, revoke or list");
+                throw new UsageException("keys takes create, rotate, revoke or list");
         }
     }
 }

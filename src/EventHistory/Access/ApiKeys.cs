@@ -40,6 +40,18 @@ public sealed class ApiKeys(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// A new secret for a live key's holder; the old secret stops working at once. The name stays,
+    /// so the audit trail goes on naming the same holder (names are never reused for someone else).
+    /// Returns null when there is no live key of that name.
+    public async Task<string?> RotateAsync(string name, CancellationToken ct = default)
+    {
+        var key = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var cmd = db.CreateCommand("update eh_api_keys set key_hash = @hash where name = @name and revoked is null");
+        cmd.Parameters.AddWithValue("name", name);
+        cmd.Parameters.AddWithValue("hash", Hash(key));
+        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? key : null;
+    }
+
     public async Task<ApiKeyHolder?> AuthenticateAsync(string? key, CancellationToken ct = default)
     {
         if (key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100) return null;
