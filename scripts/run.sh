@@ -24,9 +24,10 @@ api="$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll"
 cli="$root/src/EventHistory.Cli/bin/Release/net10.0/EventHistory.Cli.dll"
 for project in Api Cli; do
   dll="$root/src/EventHistory.$project/bin/Release/net10.0/EventHistory.$project.dll"
-  if stale "$dll" "$root/src"; then
+  if stale "$dll" "$root/src/EventHistory.$project" "$root/src/EventHistory" "$root/src/EventHistory.EventStore"; then
     echo "Building EventHistory.$project..." >&2
     dotnet build "$root/src/EventHistory.$project" -c Release -nologo -v q >&2
+    touch "$dll"   # msbuild may leave an unchanged output's time alone; the next start must see it fresh
   else
     echo "EventHistory.$project: built, up to date" >&2
   fi
