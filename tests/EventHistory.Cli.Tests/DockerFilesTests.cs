@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace EventHistory.Cli.Tests;
+
+/// No Docker engine runs here, so the image and compose files are checked for what a Docker user
+/// would otherwise meet first; the compose setup script itself runs for real in ScriptTests.
+public sealed partial class DockerFilesTests
+{
+    private static string Repo => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(CliProcess.Dll)!, "..", "..", "..", "..", ".."));
+    private static string Read(string path) => File.ReadAllText(Path.Combine(Repo, path));
+
+    [Fact]
+    public void the_image_is_built_without_the_local_database_or_keys_and_runs_as_a_user()
+    {
+        var ignored = Read(".dockerignore").Split('\n').Select(l => l.Trim()).ToList();
+        Assert.Contains(".data/", ignored);
+        Assert.Contains("**/bin/", ignored);
+        Assert.Contains("**/obj/", ignored);
+        var dockerfile = Read("src/EventHistory.Api/Dockerfile");
+        var finalStage = dockerfile[dockerfile.LastIndexOf("FROM ", StringComparison.Ordinal)..];
+        var user = UserLine().Match(finalStage);
+        Assert.True(user.Success, "the final stage sets no USER: the container runs as root");
+        Assert.DoesNotMatch("^(root|0)$", user.Groups[1].Value);
+    }
+
+    [Fact]
+    public void compose_keeps_its_data_in_named_volumes_sets_up_a_key_and_samples_and_leaves_db_sh_its_port()
+    {
+        var compose = Read("docker-compose.yml");
+        var dbShPort = DefaultPort().Match(Read("scripts/db.sh")).Groups[1].Value;
+        Assert.NotEqual("", dbShPort);
+        Assert.DoesNotContain($":{dbShPort}:", compose);
+        Assert.Matches(@"(?m)^volumes:\s*\n\s+pgdata:", compose);
+        Assert.Contains("pgdata:/var/lib/postgresql/data", compose);
+        Assert.Contains("/app/docker-setup.sh", compose);
+        Assert.Contains("service_completed_successfully", compose);
+        Assert.Contains("COPY samples", Read("src/EventHistory.Api/Dockerfile"));
+    }
+
+    [GeneratedRegex(@"(?m)^USER\s+(\S+)")]
+    private static partial Regex UserLine();
+
+    [GeneratedRegex(@"EVENTHISTORY_PG_PORT:-(\d+)")]
+    private static partial Regex DefaultPort();
+}
