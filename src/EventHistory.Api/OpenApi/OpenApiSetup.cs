@@ -11,7 +11,7 @@ public static class OpenApiSetup
         services.AddOpenApi(options =>
         {
             options.CreateSchemaReferenceId = SchemaNames.ReferenceId;
-            options.AddSchemaTransformer<NumbersAsNumbers>();
+            options.AddSchemaTransformer<WireTypes>();
             options.AddSchemaTransformer<RequiredFields>();
             options.AddOperationTransformer<OperationFacts>();
             options.AddDocumentTransformer<SharedComponents>();
