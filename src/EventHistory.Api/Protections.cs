@@ -79,7 +79,7 @@ public static class Protections
                 http.Response.Headers.RetryAfter = Faults.RetryAfterSeconds;
                 return Results.Problem(statusCode: 503, title: "Not ready", detail: "The database cannot be reached.");
             }
-        }).WithName("Ready").WithSummary("Whether the database answers").ProducesProblem(503);
+        }).WithName("Ready").WithSummary("Whether the database answers").Produces(200).ProducesProblem(503);
     }
 
     private static long Setting(IConfiguration config, string name, long fallback) =>
