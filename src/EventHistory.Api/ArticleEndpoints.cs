@@ -1,6 +1,6 @@
-using EventHistory.Api.OpenApi;
 using System.Globalization;
 using System.Net.Http.Headers;
+using EventHistory.Api.OpenApi;
 using EventHistory.Articles;
 using FluentValidation;
 using FluentValidation.Results;

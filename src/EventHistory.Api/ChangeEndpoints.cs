@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using System.Globalization;
 using System.Xml.Linq;
 using EventHistory.NewsItems;

@@ -1,5 +1,5 @@
-using EventHistory.Api.OpenApi;
 using System.Globalization;
+using EventHistory.Api.OpenApi;
 using EventHistory.NewsItems;
 using FluentValidation;
 using FluentValidation.Results;

@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using System.Text;
 using EventHistory.NewsItems;
 using MediatR;

@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using EventHistory.EventStore;
 using EventHistory.NewsItems;
 using EventHistory.Pages;

@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using EventHistory.Projections;
 using EventHistory.Search;
 using MediatR;

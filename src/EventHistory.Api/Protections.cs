@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;

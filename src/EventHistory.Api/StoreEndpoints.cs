@@ -1,4 +1,3 @@
-using EventHistory.Api.OpenApi;
 using EventHistory.Audit;
 using EventHistory.NewsItems;
 using MediatR;
