@@ -29,7 +29,7 @@ public static class ArticleEndpoints
             ItemEndpoints.SetETag(http, captured.Text.Revision);
             return Results.Created(location, captured);
         }).RequireAuthorization(Policies.Edit)
-            .WithName("CaptureSourceText").WithSummary("Capture a source article's text (201 new version, 200 unchanged)").Accepts<string>("text/plain")
+            .WithName("CaptureSourceText").WithSummary("Capture a source article's text (201 new version, 200 unchanged)").ReadsPlainText()
             .Produces<CaptureSourceText.Captured>(200).Produces<CaptureSourceText.Captured>(201).ProducesProblem(404).AppendsEvents().SendsETag(201);
 
         source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, CancellationToken ct) =>

@@ -9,8 +9,15 @@ public sealed record AppendsEventsMetadata(bool IfMatch);
 /// Marks an endpoint whose answers with these statuses carry the item's revision as a strong ETag ("N").
 public sealed record SendsETagMetadata(int[] Statuses);
 
+/// Marks an endpoint that reads its body itself as text/plain (so it declares no IAcceptsMetadata,
+/// which routing would use to refuse other content types with 415 before authorization runs).
+public sealed record PlainTextBodyMetadata;
+
 public static class CommandMetadataExtensions
 {
+    public static TBuilder ReadsPlainText<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new PlainTextBodyMetadata());
+
     public static TBuilder AppendsEvents<TBuilder>(this TBuilder builder, bool ifMatch = true) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AppendsEventsMetadata(ifMatch));
 

@@ -38,6 +38,12 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies) : IOpe
             Respond(operation, 429, "Too many requests for this key.", header: ("Retry-After", "Seconds to wait."));
             Respond(operation, 503, "The database cannot be reached; nothing was written. Retry later.", header: ("Retry-After", "Seconds to wait."));
         }
+        if (metadata.OfType<PlainTextBodyMetadata>().Any())
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+            };
         if (operation.RequestBody is not null)
         {
             Respond(operation, 413, "The body is larger than the service accepts.");
