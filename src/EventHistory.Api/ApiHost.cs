@@ -1,4 +1,5 @@
 using EventHistory.Infrastructure;
+using EventHistory.Api.OpenApi;
 using Npgsql;
 
 namespace EventHistory.Api;
@@ -16,7 +17,7 @@ public static class ApiHost
         builder.Services.AddProblemDetails();
         builder.AddPolicies();
         builder.AddProtections();
-        builder.Services.AddOpenApi();
+        builder.Services.AddEventHistoryOpenApi();
         if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
             builder.Services.AddHostedService<DaemonService>();
         // Marten's daemon reports every batch it applies at Information: keep its warnings and errors.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using EventHistory.Api.OpenApi;
 using EventHistory.Articles;
 using FluentValidation;
 using FluentValidation.Results;
@@ -27,20 +28,24 @@ public static class ArticleEndpoints
             if (!captured.Created) return Results.Ok(captured);
             ItemEndpoints.SetETag(http, captured.Text.Revision);
             return Results.Created(location, captured);
-        }).RequireAuthorization(Policies.Edit).WithMetadata(new OwnBodyLimit());
+        }).RequireAuthorization(Policies.Edit).WithMetadata(new OwnBodyLimit())
+            .WithName("CaptureSourceText").WithSummary("Capture a source article's text (201 new version, 200 unchanged)").ReadsPlainText()
+            .Produces<CaptureSourceText.Captured>(200).Produces<CaptureSourceText.Captured>(201).ProducesProblem(404).AppendsEvents(OpenApi.IfMatchUse.Optional).SendsETag(201);
 
         source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)));
+            Results.Ok(await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)))
+            .WithName("ListSourceTexts").WithSummary("List the captured versions of a source's text").Produces<ListSourceTexts.Listing>().ProducesProblem(404);
 
         source.MapGet("/texts/{version}", async (Guid id, string source, int version, IMediator mediator, CancellationToken ct) =>
         {
             QueryParameters.RequirePositive(version, "version");
             var text = await mediator.Send(new GetSourceText.Query(id, source, version), ct);
             return Results.Bytes(text.Body, "text/plain; charset=utf-8");
-        });
+        }).WithName("GetSourceText").WithSummary("Read one version of a source's text").Produces<string>(200, "text/plain").ProducesProblem(404);
 
         source.MapGet("/texts/diff", async (Guid id, string source, string? from, string? to, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new DiffSourceTexts.Query(id, source, Version(from, "from"), Version(to, "to")), ct)));
+            Results.Ok(await mediator.Send(new DiffSourceTexts.Query(id, source, Version(from, "from"), Version(to, "to")), ct)))
+            .WithName("DiffSourceTexts").WithSummary("Compare two versions of a source's text").Produces<DiffSourceTexts.Result>().ProducesProblem(404);
     }
 
     private static DateTimeOffset? Time(string? text) =>

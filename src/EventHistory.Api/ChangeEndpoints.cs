@@ -14,10 +14,12 @@ public static class ChangeEndpoints
     {
         app.MapGet("/api/changes", (string? after, string? editor, string? since, string? until, string? type, int? limit,
                 IMediator m, CancellationToken ct) => PageAsync(null, after, editor, since, until, type, limit, m, ct))
+            .WithName("GetChanges").WithSummary("The audit feed of every change, in commit order").Produces<GetChanges.Page>()
             .RequireAuthorization(Policies.Read);
 
         app.MapGet("/api/changes.atom", async (IMediator m, HttpContext http, CancellationToken ct) =>
                 Results.Text(Feed(await m.Send(new GetChanges.Recent(), ct), BaseUri(http)), "application/atom+xml; charset=utf-8"))
+            .WithName("GetChangesFeed").WithSummary("Recent changes as an Atom feed").Produces<string>(200, "application/atom+xml")
             .RequireAuthorization(Policies.Read);
     }
 
@@ -25,6 +27,7 @@ public static class ChangeEndpoints
     public static void MapItemChanges(this RouteGroupBuilder item) =>
         item.MapGet("/changes", (Guid id, string? after, string? editor, string? since, string? until, string? type,
                 int? limit, IMediator m, CancellationToken ct) => PageAsync(id, after, editor, since, until, type, limit, m, ct))
+            .WithName("GetItemChanges").WithSummary("The audit feed of one item").Produces<GetChanges.Page>()
             .RequireAuthorization(Policies.Read);
 
     private static async Task<IResult> PageAsync(Guid? item, string? after, string? editor, string? since, string? until, string? type,

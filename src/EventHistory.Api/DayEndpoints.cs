@@ -13,5 +13,6 @@ public static class DayEndpoints
             var (at, clock) = QueryParameters.Time(recordedAsOf, "recordedAsOf") is { } recorded
                 ? (recorded, Clock.Recorded) : (QueryParameters.Time(asOf, "asOf"), Clock.Edited);
             return Results.Ok(await m.Send(new GetDay.Query(QueryParameters.Date(date, "date"), at, clock, edition ?? "en"), ct));
-        }).RequireAuthorization(Policies.Read);
+        }).RequireAuthorization(Policies.Read)
+            .WithName("GetDay").WithSummary("A day's items, now or as of a time").Produces<GetDay.Day>();
 }

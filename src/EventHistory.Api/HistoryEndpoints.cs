@@ -9,7 +9,8 @@ public static class HistoryEndpoints
     public static void MapHistory(this RouteGroupBuilder item)
     {
         item.MapGet("/diff", async (Guid id, string? from, string? to, IMediator m, CancellationToken ct) =>
-            Results.Ok(await m.Send(new GetDiff.Query(id, QueryParameters.Revision(from, "from"), QueryParameters.Revision(to, "to")), ct)));
+            Results.Ok(await m.Send(new GetDiff.Query(id, QueryParameters.Revision(from, "from"), QueryParameters.Revision(to, "to")), ct)))
+            .WithName("GetDiff").WithSummary("What changed between two revisions").Produces<GetDiff.ItemDiff>().ProducesProblem(404);
     }
 
     /// `?asOf=` reads on the edit clock, `?recordedAsOf=` on the store clock; null when neither is given.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventHistory.Api.OpenApi;
 using EventHistory.NewsItems;
 using FluentValidation;
 using FluentValidation.Results;
@@ -31,12 +32,14 @@ public static class ItemEndpoints
             var result = await mediator.Send(command, ct);
             SetETag(http, result.Revision);
             return Results.Created($"/api/items/{result.ItemId}", result);
-        }).RequireAuthorization(Policies.Edit);
+        }).RequireAuthorization(Policies.Edit)
+            .WithName("CreateItem").WithSummary("Create a news item").Produces<EditResult>(201).AppendsEvents(OpenApi.IfMatchUse.None).SendsETag(201);
 
         items.MapGet("", async (string? path, IMediator mediator, CancellationToken ct) =>
             path is null
                 ? Results.Problem(statusCode: 400, title: "Bad request", detail: "Give ?path=/news/YYYY/MM/D/SLUG.md.")
-                : Results.Redirect($"/api/items/{await mediator.Send(new FindNewsItemByPath.Query(path), ct)}"));
+                : Results.Redirect($"/api/items/{await mediator.Send(new FindNewsItemByPath.Query(path), ct)}"))
+            .WithName("FindItemByPath").WithSummary("Redirect to the item that has or ever had a path").Produces(302).ProducesProblem(404);
     }
 
     /// One item: read it (now or as of a time), revise its headline, list and read its revisions.
@@ -48,17 +51,18 @@ public static class ItemEndpoints
             SetETag(http, news.Revision);
             MementoEndpoints.AddOriginalHeaders(http, id);
             return Results.Ok(news);
-        });
+        }).WithName("GetItem").WithSummary("Read an item, now or as of a time").Produces<NewsItem>().ProducesProblem(404).SendsETag();
 
         item.MapPost("/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var result = await mediator.Send(new ReviseHeadline.Command(id, body.Headline ?? "", body.Reason, IfMatch.Required(http)), ct);
             SetETag(http, result.Revision);
             return Results.Ok(result);
-        }).RequireAuthorization(Policies.Edit);
+        }).RequireAuthorization(Policies.Edit).ItemEdit("ReviseHeadline", "Revise the headline");
 
         item.MapGet("/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)));
+            Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)))
+            .WithName("GetRevisions").WithSummary("List an item's revisions").Produces<IReadOnlyList<GetHistory.Entry>>().ProducesProblem(404);
 
         item.MapGet("/revisions/{revision}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
@@ -67,7 +71,7 @@ public static class ItemEndpoints
             SetETag(http, item.Revision);
             await MementoEndpoints.AddMementoHeadersAsync(http, mediator, id, revision, ct);
             return Results.Ok(item);
-        });
+        }).WithName("GetRevision").WithSummary("Read one revision of an item").Produces<NewsItem>().ProducesProblem(404).SendsETag();
     }
 
     public static void SetETag(HttpContext http, long revision) => http.Response.Headers.ETag = $"\"{revision}\"";

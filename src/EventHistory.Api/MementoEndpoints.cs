@@ -23,7 +23,7 @@ public static class MementoEndpoints
                 $"<{uris.TimeMap}>; rel=\"timemap\"; type=\"{LinkFormat}\"",
                 $"<{uris.Revision(memento.Revision)}>; rel=\"memento\"; datetime=\"{QueryParameters.HttpDate(memento.Datetime)}\"");
             return Results.Redirect(uris.Revision(memento.Revision));
-        });
+        }).WithName("GetTimeGate").WithSummary("Redirect to the revision in force at Accept-Datetime (RFC 7089)").Produces(302).ProducesProblem(404);
 
         item.MapGet("/timemap", async (Guid id, IMediator m, HttpContext http, CancellationToken ct) =>
         {
@@ -41,7 +41,7 @@ public static class MementoEndpoints
                 links.Add($"<{uris.Revision(mementos[i].Revision)}>; rel=\"{rel}\"; datetime=\"{QueryParameters.HttpDate(mementos[i].Datetime)}\"");
             }
             return Results.Text(string.Join(",\n", links) + "\n", LinkFormat, Encoding.UTF8);
-        });
+        }).WithName("GetTimeMap").WithSummary("Every revision with its datetime (RFC 7089)").Produces<string>(200, LinkFormat).ProducesProblem(404);
     }
 
     /// The original resource names its TimeGate and TimeMap (RFC 7089 section 5.1).

@@ -26,12 +26,15 @@ public static class PageEndpoints
             return outcome.NewItem && !outcome.Path.EndsWith("/index.md", StringComparison.Ordinal)
                 ? Results.Created($"/api/items/{outcome.StreamId}", outcome)
                 : Results.Ok(outcome);
-        }).RequireAuthorization(Policies.Edit);
+        }).RequireAuthorization(Policies.Edit)
+            .WithName("ImportPage").WithSummary("Import one page file (201 when it makes a new item)").Produces<ImportOutcome>(200).Produces<ImportOutcome>(201);
 
         app.MapGet("/news/{year}/{month}/{day}/{file}", (string year, string month, string day, string file, HttpContext http, CancellationToken ct) =>
-            ServeAsync($"/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read);
+            ServeAsync($"/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read)
+            .WithName("GetPage").WithSummary("A page as the site has it (older paths answer 301)").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404);
         app.MapGet("/zh/news/{year}/{month}/{day}/{file}", (string year, string month, string day, string file, HttpContext http, CancellationToken ct) =>
-            ServeAsync($"/zh/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read);
+            ServeAsync($"/zh/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read)
+            .WithName("GetZhPage").WithSummary("A page of the zh edition as the site has it").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404);
     }
 
     private static async Task<IResult> ServeAsync(string path, HttpContext http, CancellationToken ct)

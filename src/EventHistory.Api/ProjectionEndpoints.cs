@@ -9,13 +9,16 @@ public static class ProjectionEndpoints
     public static void MapProjections(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/projections", async (IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new GetProjectionStatus.Query(), ct))).RequireAuthorization(Policies.Read);
+            Results.Ok(await mediator.Send(new GetProjectionStatus.Query(), ct))).RequireAuthorization(Policies.Read)
+            .WithName("GetProjections").WithSummary("The projections and how far each has got").Produces<IReadOnlyList<EventStore.Daemon.ProjectionStatus>>();
 
         // Runs to the end before answering; writers are not blocked meanwhile.
         app.MapPost("/api/projections/{name}/rebuild", async (string name, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new RebuildProjection.Command(name), ct))).RequireAuthorization(Policies.Admin);
+            Results.Ok(await mediator.Send(new RebuildProjection.Command(name), ct))).RequireAuthorization(Policies.Admin)
+            .WithName("RebuildProjection").WithSummary("Rebuild a projection (admin)").Produces<RebuildProjection.Result>().ProducesProblem(404).ProducesProblem(409);
 
         app.MapGet("/api/search", async (string? q, int? limit, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new SearchItems.Query(q ?? "", limit ?? 20), ct))).RequireAuthorization(Policies.Read);
+            Results.Ok(await mediator.Send(new SearchItems.Query(q ?? "", limit ?? 20), ct))).RequireAuthorization(Policies.Read)
+            .WithName("SearchItems").WithSummary("Full-text search of the current items").Produces<IReadOnlyList<SearchItems.Hit>>();
     }
 }

@@ -80,7 +80,7 @@ public static class Protections
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").AllowAnonymous().DisableRateLimiting();
-        health.MapGet("/live", () => Results.Ok(new { status = "live" }));
+        health.MapGet("/live", () => Results.Ok(new { status = "live" })).WithName("Live").WithSummary("Whether the process runs");
         health.MapGet("/ready", async (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         {
             try
@@ -97,7 +97,7 @@ public static class Protections
                 http.Response.Headers.RetryAfter = Faults.RetryAfterSeconds;
                 return Results.Problem(statusCode: 503, title: "Not ready", detail: "The database cannot be reached.");
             }
-        });
+        }).WithName("Ready").WithSummary("Whether the database answers").Produces(200).ProducesProblem(503);
     }
 
     private static long Setting(IConfiguration config, string name, long fallback) =>

@@ -9,7 +9,8 @@ public static class StoreEndpoints
     public static void MapStore(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/verify", async (IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new VerifyHistory.Query(), ct))).RequireAuthorization(Policies.Read);
+            Results.Ok(await mediator.Send(new VerifyHistory.Query(), ct))).RequireAuthorization(Policies.Read)
+            .WithName("VerifyStore").WithSummary("Check every stream's hash chain").Produces<EventStore.ChainReport>();
     }
 
     /// One item's verification and its archiving. Both sit behind the archive check like every item
@@ -21,10 +22,12 @@ public static class StoreEndpoints
     public static void MapItemStore(this RouteGroupBuilder item)
     {
         item.MapGet("/verify", async (Guid id, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new VerifyHistory.Query(id), ct))).RequireAuthorization(Policies.Read);
+            Results.Ok(await mediator.Send(new VerifyHistory.Query(id), ct))).RequireAuthorization(Policies.Read)
+            .WithName("VerifyItem").WithSummary("Check one item's hash chain").Produces<EventStore.ChainReport>().ProducesProblem(404);
 
         item.MapPost("/archive", async (Guid id, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new ArchiveNewsItem.Command(id), ct))).RequireAuthorization(Policies.Admin);
+            Results.Ok(await mediator.Send(new ArchiveNewsItem.Command(id), ct))).RequireAuthorization(Policies.Admin)
+            .WithName("ArchiveItem").WithSummary("Archive an item: kept, hidden, no more writes (admin)").Produces<ArchiveNewsItem.Result>().ProducesProblem(404);
     }
 
     /// Archived items are kept whole but hidden: every request about one answers 410 Gone, except a
@@ -32,6 +35,7 @@ public static class StoreEndpoints
     /// item group (ItemEndpoints.MapItemGroup), so no item route goes without it.
     public static RouteGroupBuilder HideArchived(this RouteGroupBuilder items)
     {
+        items.ProducesProblem(StatusCodes.Status410Gone);
         items.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
