@@ -39,8 +39,14 @@ public static class Cli
             // The usage line names the tool as it is called, not its dll (RootCommand takes the process's name).
             var help = new StringWriter();
             var shown = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = error });
-            output.Write(help.ToString().Replace($"  {RootCommand.ExecutableName} ", "  eventhistory "));
-            if (parse.Errors.Count == 0) return shown;
+            var text = help.ToString().Replace($"  {RootCommand.ExecutableName} ", "  eventhistory ");
+            if (parse.Errors.Count == 0)
+            {
+                output.Write(text);
+                return shown;
+            }
+            // What a parse error adds (did you mean, the usage when nothing was typed) is a diagnostic: stderr.
+            error.Write(text);
             if (args.Length > 0) error.WriteLine($"{("eventhistory " + UsagePath(parse.CommandResult.Command)).TrimEnd()} --help says more");
             // System.CommandLine answers a parse error with 1; ours is 2, kept apart from a refused request.
             return 2;
