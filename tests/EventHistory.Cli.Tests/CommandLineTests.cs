@@ -62,7 +62,9 @@ public sealed class CommandLineTests
     {
         var (code, output, _) = await SuggestAsync("reve");
         Assert.Equal(0, code);
-        Assert.Equal(["revert"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var commands = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("revert", commands);
+        Assert.DoesNotContain("show", commands);
         Assert.Contains("--role", (await SuggestAsync("keys create --")).Out);
         var roles = (await SuggestAsync("keys create --name x --role ")).Out;
         Assert.Contains("reader", roles);
@@ -72,5 +74,4 @@ public sealed class CommandLineTests
 
     /// What the bash completion script sends: the words after the tool's name, the cursor at their end.
     private static Task<(int Code, string Out, string Err)> SuggestAsync(string words) => RunAsync($"[suggest:{words.Length}]", words);
-    }
 }
