@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Spectre.Console;
 using EventHistory.EventStore;
 using EventHistory.NewsItems;
+using Spectre.Console;
 
 namespace EventHistory.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Spectre.Console;
 using EventHistory.NewsItems;
+using Spectre.Console;
 
 namespace EventHistory.Cli.Commands;
 

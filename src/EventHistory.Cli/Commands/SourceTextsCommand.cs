@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EventHistory.Articles;
+using Spectre.Console;
 
 namespace EventHistory.Cli.Commands;
 
@@ -17,10 +18,12 @@ public static class SourceTextsCommand
             var id = await ItemReference.ResolveAsync(c.Mediator, c.Get(item));
             var listing = await c.Mediator.Send(new ListSourceTexts.Query(id, c.Get(source), !c.Get(noTrivial)));
             c.Output.WriteLine($"{listing.Source.Name} <{listing.Source.Url}>");
-            c.Output.WriteLine($"{"ver",4}  {"rev",4}  {"captured (UTC)",-19}  {"article",-10}  {"bytes",8}  {"editor",-12}  note");
+            var table = Tables.Create(c, "ver", "rev", "captured (UTC)", "article", "bytes", "editor", "note");
             foreach (var v in listing.Versions)
-                c.Output.WriteLine((
-                    $"{v.Version,4}  {v.Revision,4}  {v.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {v.ArticleDate?.ToString("yyyy-MM-dd") ?? "-",-10}  {v.Bytes,8}  {v.Editor ?? "-",-12}  {(v.Trivial ? "trivial" : "")}{(v.Reason is { Length: > 0 } r ? $" why: {r}" : "")}").TrimEnd());
+                table.Row($"{v.Version}", $"{v.Revision}", $"{v.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", v.ArticleDate?.ToString("yyyy-MM-dd") ?? "-",
+                    $"{v.Bytes}", v.Editor ?? "-", ((v.Trivial ? "trivial" : "") + (v.Reason is { Length: > 0 } r ? $" why: {r}" : "")).Trim());
+            foreach (var numeric in new[] { 0, 1, 4 }) table.Columns[numeric].RightAligned();
+            Tables.Write(c, table);
             return 0;
         });
         return command;

@@ -1,11 +1,11 @@
 using System.CommandLine;
-using Spectre.Console;
 using EventHistory.Audit;
 using EventHistory.EventStore.Daemon;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using EventHistory.Search;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace EventHistory.Cli.Commands;
 
