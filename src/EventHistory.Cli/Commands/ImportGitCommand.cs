@@ -39,5 +39,4 @@ public static class ImportGitCommand
               $"{summary.Rejected} rejected; last commit {summary.LastCommit?[..12]}{resumed}");
         return summary.Rejected > 0 ? 1 : 0;
     }
-
 }
