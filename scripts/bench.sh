@@ -3,7 +3,7 @@
 # durable, as in production) on a free port, builds in Release, runs every benchmark measure,
 # prints the table and writes bench/results/latest.json (a --quick run writes bench/results/quick.tmp, an --only run only.tmp).
 # Sizes: --writers N, --seconds S, --warmup S, --long-history N, --reads N, --import-events N,
-# --import-seconds S, --importers N, --rebuild-events N, --rebuild-seconds S, --git-commits N, --only 1,2,5 (or the same as BENCH_WRITERS=... environment variables).
+# --import-seconds S, --importers N, --rebuild-events N, --rebuild-seconds S, --git-commits N, --cli-runs N, --only 1,2,5 (or the same as BENCH_WRITERS=... environment variables).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/pg.sh"

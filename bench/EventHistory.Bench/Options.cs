@@ -7,7 +7,7 @@ namespace EventHistory.Bench;
 public sealed record Options(
     bool Quick, string ConnectionString, string Root, string Output, ISet<string> Only,
     int Writers, double WarmupSeconds, double Seconds, int ItemsPerWriter,
-    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds, int GitCommits)
+    int LongHistory, int Reads, int ImportEvents, double ImportSeconds, int Importers, int RebuildEvents, double RebuildSeconds, int GitCommits, int CliRuns)
 {
     public static Options Parse(string[] args)
     {
@@ -46,7 +46,8 @@ public sealed record Options(
             Importers: Int("importers", 4, 2),
             RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
             RebuildSeconds: Num("rebuild-seconds", 200, 60),
-            GitCommits: Int("git-commits", 1_000, 200));
+            GitCommits: Int("git-commits", 1_000, 200),
+            CliRuns: Int("cli-runs", 40, 10));
     }
 
     public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);

@@ -47,6 +47,9 @@ public sealed class KeysTests : IAsyncLifetime
         Assert.Equal(0, (await RunAsync("keys", "create", "--name", "x", "--role", "reader")).Code);
         var (code, _, error) = await RunAsync("keys", "create", "--name", "x", "--role", "reader");
         Assert.Equal(1, code);
-        Assert.Contains("exists already", error);
+        Assert.Contains("eventhistory: a key named 'x' exists already", error);
+        Assert.Contains("choose another name", error);
+        Assert.DoesNotContain("(Parameter", error);
+        Assert.Equal(1L, await _db.ScalarAsync("select count(*) from eh_api_keys where name = 'x'"));
     }
 }

@@ -86,6 +86,39 @@ public sealed class ReadSideCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task audit_matches_the_editor_name_exactly_and_says_so_when_nothing_matches()
+    {
+        foreach (var near in new[] { "import", "IMPORTER", "importer-1" })
+        {
+            var (code, output, error) = await RunAsync("audit", "--editor", near);
+            Assert.Equal(0, code);
+            Assert.DoesNotContain("headline_revised", output);
+            Assert.Contains($"no changes by an editor named exactly '{near}'", error);
+        }
+    }
+
+    [Fact]
+    public async Task audits_more_line_gives_back_the_whole_command_with_its_filters()
+    {
+        string[] filtered = ["audit", _id.ToString(), "--editor", "importer", "--since", "2000-01-01", "--until", "2100-01-01", "--type", "headline_revised", "--limit", "1"];
+        var (code, output, _) = await RunAsync(filtered);
+        Assert.Equal(0, code);
+        Assert.Contains("topic prefix", output);
+        var more = output.Split('\n').Single(l => l.StartsWith("more: ", StringComparison.Ordinal))["more: ".Length..];
+        var words = more.Split(' ');
+        Assert.Equal(["eventhistory", .. filtered, "--after"], words[..^1]);
+
+        // Pasted back, it gives the next change of the same filters, and no more.
+        (code, output, _) = await RunAsync(words[1..]);
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..];
+        Assert.Single(rows);
+        Assert.Contains("headline_revised", rows[0]);
+        Assert.Contains(Third.Trim(), rows[0]);
+        Assert.DoesNotContain("more:", output);
+    }
+
+    [Fact]
     public async Task edit_commands_act_as_the_key_holder_and_need_a_key()
     {
         var noKey = await RunAsync("revise-summary", _id.ToString(), "New summary.");
@@ -98,7 +131,14 @@ public sealed class ReadSideCliTests : IAsyncLifetime
             var (code, output, _) = await RunAsync("revise-summary", _id.ToString(), "New summary.", "--reason", "clearer", "--if-match", "3");
             Assert.Equal(0, code);
             Assert.Contains("revision 4", output);
-            Assert.Equal(1, (await RunAsync("topic", _id.ToString(), "Diplomacy", "--if-match", "3")).Code);
+            var (staleCode, _, stale) = await RunAsync("topic", _id.ToString(), "Diplomacy", "--if-match", "3");
+            Assert.Equal(1, staleCode);
+            Assert.Contains($"item {_id} is at revision 4, not 3", stale);
+            Assert.Contains($"eventhistory show {_id}) and retry with --if-match 4", stale);
+            Assert.DoesNotContain("tream", stale);
+            (staleCode, _, stale) = await RunAsync("revise", _id.ToString(), "--headline", "Another ", "--expected", "2");
+            Assert.Equal(1, staleCode);
+            Assert.Contains("retry with --expected 4", stale);
             var (retractCode, _, retractError) = await RunAsync("retract", _id.ToString(), "--reason", "false");
             Assert.Equal(1, retractCode);
             Assert.Contains("API key of an admin", retractError);

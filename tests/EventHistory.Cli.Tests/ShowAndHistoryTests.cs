@@ -57,6 +57,25 @@ public sealed class ShowAndHistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task history_columns_stay_aligned_whatever_the_editor_names_length()
+    {
+        await using (var services = new ServiceCollection().AddEventHistory(_db.DataSource).BuildServiceProvider())
+        {
+            using var scope = services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<EditorContext>().Editor = "the-night-desk-editor-of-the-weekend-edition";
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReviseHeadline.Command(_id, "Third headline ", null, 2));
+        }
+        var (code, output, _) = await RunAsync("history", _id.ToString());
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var column = lines[0].IndexOf("headline", StringComparison.Ordinal);
+        Assert.Equal(column, lines.Single(l => l.Contains("First version")).IndexOf("First headline", StringComparison.Ordinal));
+        Assert.Equal(column, lines.Single(l => l.Contains("Update (current)")).IndexOf("Third headline", StringComparison.Ordinal));
+        Assert.Equal(column, lines.Single(l => l.Contains("why: clearer")).IndexOf("why: clearer", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Equal(l.TrimEnd(), l));
+    }
+
+    [Fact]
     public async Task an_unknown_item_exits_1_with_a_message_and_bad_usage_exits_2()
     {
         var (code, _, error) = await RunAsync("show", Guid.NewGuid().ToString());

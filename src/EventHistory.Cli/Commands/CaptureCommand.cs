@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using EventHistory.Articles;
 using FluentValidation;
 
@@ -7,12 +7,25 @@ namespace EventHistory.Cli.Commands;
 /// capture ITEM SOURCE FILE [--at TIME] [--reason TEXT]: keeps FILE's bytes as the source's text.
 public static class CaptureCommand
 {
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var source = c.Args.Required(1, "SOURCE");
-        var file = c.Args.Required(2, "FILE");
-        var at = Time(c.Args.Option("at"));
+        var item = CliOptions.Item();
+        var source = SourceArgument();
+        var file = new Argument<string>("FILE") { Description = "the article's text as captured (UTF-8, at most 2 MB)" };
+        var at = CliOptions.Time("--at", "when it was captured (default now)");
+        var reason = CliOptions.Text("--reason", "why, kept in the history");
+        var command = new Command("capture", "keeps FILE as the text of a source article") { item, source, file, at, reason };
+        session.Runs(command, async c =>
+            await RunAsync(c, await ItemReference.ResolveAsync(c.Mediator, c.Get(item)), c.Get(source), c.Get(file), c.Get(at), c.Get(reason)));
+        return command;
+    }
+
+    /// SOURCE: a position in the item's sources, from 1, or the source's URL.
+    public static Argument<string> SourceArgument() =>
+        new("SOURCE") { Description = "the source's position in the item's sources (from 1) or its URL" };
+
+    private static async Task<int> RunAsync(CommandContext c, Guid id, string source, string file, DateTimeOffset? at, string? reason)
+    {
         byte[] bytes;
         try
         {
@@ -33,7 +46,7 @@ public static class CaptureCommand
         CaptureSourceText.Captured captured;
         try
         {
-            captured = await c.Mediator.Send(new CaptureSourceText.Command(id, source, bytes, at, c.Args.Option("reason")));
+            captured = await c.Mediator.Send(new CaptureSourceText.Command(id, source, bytes, at, reason));
         }
         catch (ValidationException e)
         {
@@ -47,9 +60,4 @@ public static class CaptureCommand
             : $"Unchanged: the text is version {v.Version} of {v.SourceName} <{v.SourceUrl}> already; nothing appended.");
         return 0;
     }
-
-    private static DateTimeOffset? Time(string? text) =>
-        text is null ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
-        : throw new UsageException($"--at takes a time such as 2016-12-29T18:00:00Z, not '{text}'");
 }

@@ -1,36 +1,30 @@
+using System.CommandLine;
 using EventHistory.Diffs;
 using EventHistory.NewsItems;
 
 namespace EventHistory.Cli.Commands;
 
 /// diff ITEM A B [--color always|never|auto]: what changed from revision A to B. Colour (red
-/// deleted, green inserted) only on a terminal and when NO_COLOR is unset; otherwise deletions
+/// deleted, green inserted) as --color says (CommandContext.Colour); otherwise deletions
 /// read [-like this-] and insertions {+like this+}.
 public static class DiffCommand
 {
     private const string Red = "\u001b[31m", Green = "\u001b[32m", Reset = "\u001b[0m";
 
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var from = Revision(c.Args.Required(1, "revision A"));
-        var to = Revision(c.Args.Required(2, "revision B"));
-        var diff = await c.Mediator.Send(new GetDiff.Query(id, from, to));
-        Write(c.Output, diff, UseColour(c));
-        return 0;
+        var item = CliOptions.Item();
+        var from = CliOptions.NumberArgument("A", "the revision to compare from");
+        var to = CliOptions.NumberArgument("B", "the revision to compare to");
+        var command = new Command("diff", "what changed from revision A to B (word by word)") { item, from, to };
+        session.Runs(command, async c =>
+        {
+            var id = await ItemReference.ResolveAsync(c.Mediator, c.Get(item));
+            Write(c.Output, await c.Mediator.Send(new GetDiff.Query(id, c.Get(from), c.Get(to))), c.Colour);
+            return 0;
+        });
+        return command;
     }
-
-    private static long Revision(string text) =>
-        long.TryParse(text, out var n) && n > 0 ? n : throw new UsageException($"a revision is a number from 1, not '{text}'");
-
-    public static bool UseColour(CommandContext c) => c.Args.Option("color") switch
-    {
-        "always" => true,
-        "never" => false,
-        null or "auto" => ReferenceEquals(c.Output, Console.Out) && !Console.IsOutputRedirected
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
-        var other => throw new UsageException($"--color takes always, never or auto, not '{other}'"),
-    };
 
     public static void Write(TextWriter o, GetDiff.ItemDiff d, bool colour)
     {

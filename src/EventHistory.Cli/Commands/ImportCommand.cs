@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using EventHistory.EventStore;
 using EventHistory.Infrastructure;
 using EventHistory.Pages;
@@ -11,10 +11,17 @@ namespace EventHistory.Cli.Commands;
 /// the exit code is 1 if any was rejected.
 public static class ImportCommand
 {
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var target = c.Args.Required(0, "FILE or DIR");
-        var at = ParseTime(c.Args.Option("at"), "at");
+        var target = new Argument<string>("FILE|DIR") { Description = "a page file, or a folder of them (item pages, index.md and README.md day pages)" };
+        var at = CliOptions.Time("--at", "the edit time of pages that carry none (default now)");
+        var command = new Command("import", "pages into history, with the history they record") { target, at };
+        session.Runs(command, c => RunAsync(c, c.Get(target), c.Get(at)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext c, string target, DateTimeOffset? at)
+    {
         // A README.md is a day page in a day folder (the site keeps one beside index.md), else not a page.
         var files = Directory.Exists(target)
             ? Directory.EnumerateFiles(target, "*.md", SearchOption.AllDirectories)
@@ -22,8 +29,15 @@ public static class ImportCommand
                 .Order(StringComparer.Ordinal).OrderBy(NewestFirst).ToList()
             : File.Exists(target) ? [target] : throw new UsageException($"no such file or directory: {target}");
 
+        var tally = await ProgressDisplay.RunAsync(c, "import", show => ImportAsync(c, files, at, (done, total) => show(done, total, $"import {done}/{total} pages")));
+        c.Output.WriteLine(tally.Summary(files.Count));
+        return tally.Rejected > 0 ? 1 : 0;
+    }
+
+    private static async Task<ImportTally> ImportAsync(CommandContext c, List<string> files, DateTimeOffset? at, Action<int, int> progress)
+    {
         var tally = new ImportTally();
-        var progress = new Progress(c.Error, files.Count);
+        var done = 0;
         foreach (var chunk in files.Chunk(PageImporter.BatchSize))
         {
             var batch = new List<(string File, PageInput Page)>();
@@ -53,13 +67,11 @@ public static class ImportCommand
             catch (Exception e) when (e is EditRejectedException or ConcurrencyException && batch.Count == 1)
             {
                 // One page that contradicts what the store holds must not stop a directory import.
-                tally.Reject(c.Error, batch[0].File, e.Message);
+                tally.Reject(c.Error, batch[0].File, e is ConcurrencyException conflict ? Messages.Conflict(conflict) : e.Message);
             }
-            progress.Step(chunk.Length);
+            progress(done += chunk.Length, files.Count);
         }
-        progress.Done();
-        c.Output.WriteLine(tally.Summary(files.Count));
-        return tally.Rejected > 0 ? 1 : 0;
+        return tally;
     }
 
     /// Any order gives the same pages, but pages with a Changes list first give the plainest history:
@@ -69,11 +81,6 @@ public static class ImportCommand
         try { return File.ReadAllText(file).Contains("\n### Changes:\n", StringComparison.Ordinal) ? 0 : 1; }
         catch (IOException) { return 1; }
     }
-
-    public static DateTimeOffset? ParseTime(string? text, string option) =>
-        text is null ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t
-        : throw new UsageException($"--{option} takes a time such as 2018-02-06T13:49:31Z, not '{text}'");
 
     private sealed class ImportTally
     {
@@ -94,25 +101,5 @@ public static class ImportCommand
 
         public string Summary(int pages) =>
             $"{pages} pages: {Items} new items, {Revisions} revisions, {Unchanged} unchanged, {Rejected} rejected";
-    }
-
-    /// A bar on stderr, drawn only when stderr is a terminal.
-    private sealed class Progress(TextWriter error, int total)
-    {
-        private readonly bool _draw = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && total > 1;
-        private int _done;
-
-        public void Step(int pages)
-        {
-            _done += pages;
-            if (!_draw) return;
-            var filled = _done * 30 / total;
-            error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {_done}/{total}");
-        }
-
-        public void Done()
-        {
-            if (_draw) error.WriteLine();
-        }
     }
 }

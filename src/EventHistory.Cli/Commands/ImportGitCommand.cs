@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using EventHistory.Pages;
 
@@ -7,13 +8,27 @@ namespace EventHistory.Cli.Commands;
 /// repository of the site's pages commit by commit; a second run goes on after the last commit.
 public static class ImportGitCommand
 {
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var repository = c.Args.Required(0, "REPO");
-        var bar = new ProgressBar(c.Error);
-        var summary = await c.Mediator.Send(new ImportGitHistory.Command(
-            repository, c.Args.Option("branch"), c.Args.Option("from"), c.Args.Option("to"), c.Args.Option("edition"), bar.Show));
-        bar.Done();
+        var repository = new Argument<string>("REPO") { Description = "a git repository of the site's pages (a clone)" };
+        var from = CliOptions.Text("--from", "start after this commit (default: after the last one imported)", "COMMIT");
+        var to = CliOptions.Text("--to", "stop at this commit (default: the branch's last)", "COMMIT");
+        var branch = CliOptions.Text("--branch", "the branch to replay (default: the one checked out)", "B");
+        var edition = CliOptions.Edition("the pages' edition (default: detected from the pages)");
+        var command = new Command("import-git", "replays a git repository of the site's pages commit by commit (resumable)")
+            { repository, from, to, branch, edition };
+        session.Runs(command, c => RunAsync(c, new ImportGitHistory.Command(c.Get(repository), c.Get(branch), c.Get(from), c.Get(to), c.Get(edition), null)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext c, ImportGitHistory.Command import)
+    {
+        var rate = Stopwatch.StartNew();
+        var summary = await ProgressDisplay.RunAsync(c, "import-git", show => c.Mediator.Send(import with
+        {
+            OnCommit = p => show(p.Commits, p.TotalCommits,
+                $"{p.Commits}/{p.TotalCommits} commits, {p.Pages} pages, {p.Events / Math.Max(rate.Elapsed.TotalSeconds, 0.001):N0} events/s"),
+        }));
         // One line per problem, so a script can grep them; each names the commit and the page.
         foreach (var problem in summary.Problems) c.Error.WriteLine(problem);
         var resumed = summary.Resumed ? " (resumed after the last imported commit)" : "";
@@ -23,29 +38,5 @@ public static class ImportGitCommand
               $"{summary.Pages - summary.Verbatim - summary.Rejected} parsed into the item model, {summary.Verbatim} kept verbatim, " +
               $"{summary.Rejected} rejected; last commit {summary.LastCommit?[..12]}{resumed}");
         return summary.Rejected > 0 ? 1 : 0;
-    }
-
-    /// Commits, pages, events/s and the time left, on stderr when it is a terminal.
-    private sealed class ProgressBar(TextWriter error)
-    {
-        private readonly bool _draw = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastDraw;
-
-        public void Show(ImportGitHistory.Progress p)
-        {
-            if (!_draw || (_clock.ElapsedMilliseconds - _lastDraw < 200 && p.Commits != p.TotalCommits)) return;
-            _lastDraw = _clock.ElapsedMilliseconds;
-            var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-            var left = TimeSpan.FromSeconds(seconds / p.Commits * (p.TotalCommits - p.Commits));
-            var filled = p.Commits * 30 / Math.Max(p.TotalCommits, 1);
-            error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {p.Commits}/{p.TotalCommits} commits, " +
-                $"{p.Pages} pages, {p.Events / seconds:N0} events/s, {left:hh\\:mm\\:ss} left ");
-        }
-
-        public void Done()
-        {
-            if (_draw) error.WriteLine();
-        }
     }
 }

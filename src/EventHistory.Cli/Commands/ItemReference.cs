@@ -12,4 +12,7 @@ public static class ItemReference
         var path = item.StartsWith('/') ? item : "/" + item;
         return await mediator.Send(new FindNewsItemByPath.Query(path), ct);
     }
+
+    public static async Task<Guid?> ResolveOptionalAsync(IMediator mediator, string? item) =>
+        item is null ? null : await ResolveAsync(mediator, item);
 }

@@ -1,23 +1,35 @@
+using System.CommandLine;
 using EventHistory.NewsItems;
 
 namespace EventHistory.Cli.Commands;
 
+/// show ITEM [--revision N | --as-of TIME | --recorded-as-of TIME]: the item now, at a revision,
+/// or as of a time on the edit clock or the store's clock.
 public static class ShowCommand
 {
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var revisionOption = c.Args.LongOption("revision");
-        var asOf = TimeOption.Parse(c.Args, "as-of");
-        var recordedAsOf = TimeOption.Parse(c.Args, "recorded-as-of");
-        if (new object?[] { revisionOption, asOf, recordedAsOf }.Count(o => o is not null) > 1)
-            throw new UsageException("give one of --revision, --as-of and --recorded-as-of");
-        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var item = revisionOption is { } revision ? await c.Mediator.Send(new GetRevision.Query(id, revision))
-            : asOf is { } edited ? await c.Mediator.Send(new GetItemAsOf.Query(id, edited, Clock.Edited))
-            : recordedAsOf is { } recorded ? await c.Mediator.Send(new GetItemAsOf.Query(id, recorded, Clock.Recorded))
-            : await c.Mediator.Send(new GetNewsItem.Query(id));
-        Write(c.Output, item);
-        return 0;
+        var item = CliOptions.Item();
+        var revision = CliOptions.Number("--revision", "the item at revision N");
+        var asOf = CliOptions.Time("--as-of", "the item as of TIME on the edit clock");
+        var recordedAsOf = CliOptions.Time("--recorded-as-of", "the item as of TIME on the store's clock (when it was recorded)");
+        var command = new Command("show", "the item now, at revision N, or as of a time") { item, revision, asOf, recordedAsOf };
+        command.Validators.Add(r =>
+        {
+            if (new Option[] { revision, asOf, recordedAsOf }.Count(o => r.GetResult(o) is not null) > 1)
+                r.AddError("give one of --revision, --as-of and --recorded-as-of");
+        });
+        session.Runs(command, async c =>
+        {
+            var id = await ItemReference.ResolveAsync(c.Mediator, c.Get(item));
+            var found = c.Get(revision) is { } n ? await c.Mediator.Send(new GetRevision.Query(id, n))
+                : c.Get(asOf) is { } edited ? await c.Mediator.Send(new GetItemAsOf.Query(id, edited, Clock.Edited))
+                : c.Get(recordedAsOf) is { } recorded ? await c.Mediator.Send(new GetItemAsOf.Query(id, recorded, Clock.Recorded))
+                : await c.Mediator.Send(new GetNewsItem.Query(id));
+            Write(c.Output, found);
+            return 0;
+        });
+        return command;
     }
 
     public static void Write(TextWriter o, NewsItem item)

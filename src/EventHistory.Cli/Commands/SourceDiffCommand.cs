@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EventHistory.Articles;
 using EventHistory.Diffs;
 
@@ -5,17 +6,31 @@ namespace EventHistory.Cli.Commands;
 
 /// source-diff ITEM SOURCE A B [--full] [--color auto|always|never]: a word diff of two versions.
 /// Shows the changed lines (paragraphs) with their line numbers, or the whole text with --full.
-/// Coloured on a terminal; plain [-deleted-]{+inserted+} when redirected or NO_COLOR is set.
+/// Coloured as --color says (CommandContext.Colour); else plain [-deleted-]{+inserted+}.
 public static class SourceDiffCommand
 {
     private const string Red = "\u001b[31m", Green = "\u001b[32m", Bold = "\u001b[1m", Reset = "\u001b[0m";
 
-    public static async Task<int> RunAsync(CommandContext c)
+    public static Command Create(CliSession session)
     {
-        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
-        var source = c.Args.Required(1, "SOURCE");
-        var diff = await c.Mediator.Send(new DiffSourceTexts.Query(id, source, Version(c, 2, "A"), Version(c, 3, "B")));
-        var colour = UseColour(c);
+        var item = CliOptions.Item();
+        var source = CaptureCommand.SourceArgument();
+        var from = CliOptions.NumberArgument("A", "the version to compare from");
+        var to = CliOptions.NumberArgument("B", "the version to compare to");
+        var full = new Option<bool>("--full") { Description = "the whole text, not only the changed lines" };
+        var command = new Command("source-diff", "word diff of versions A and B of a source's text") { item, source, from, to, full };
+        session.Runs(command, async c =>
+        {
+            var id = await ItemReference.ResolveAsync(c.Mediator, c.Get(item));
+            var versions = (From: (int)Math.Min(c.Get(from), int.MaxValue), To: (int)Math.Min(c.Get(to), int.MaxValue));
+            return Write(c, await c.Mediator.Send(new DiffSourceTexts.Query(id, c.Get(source), versions.From, versions.To)), c.Get(full));
+        });
+        return command;
+    }
+
+    private static int Write(CommandContext c, DiffSourceTexts.Result diff, bool full)
+    {
+        var colour = c.Colour;
         var (f, t) = (diff.From, diff.To);
         c.Output.WriteLine($"{(colour ? Bold : "")}{diff.Source.Name} <{diff.Source.Url}>{(colour ? Reset : "")}");
         c.Output.WriteLine($"version {f.Version} (revision {f.Revision}, captured {f.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) -> " +
@@ -23,7 +38,6 @@ public static class SourceDiffCommand
         c.Output.WriteLine(!diff.Changed ? "No changes."
             : $"{diff.WordsDeleted} word(s) deleted, {diff.WordsInserted} inserted{(diff.Trivial ? "; trivial: whitespace or date line only" : "")}");
         if (!diff.Changed) return 0;
-        var full = c.Args.Flag("full");
         var lines = Lines(diff.Segments);
         var previous = 0;
         for (var i = 0; i < lines.Count; i++)
@@ -36,21 +50,6 @@ public static class SourceDiffCommand
         }
         return 0;
     }
-
-    private static int Version(CommandContext c, int index, string name)
-    {
-        var text = c.Args.Required(index, name);
-        return int.TryParse(text, out var n) && n > 0 ? n : throw new UsageException($"{name} is a version number from 1, not '{text}'");
-    }
-
-    private static bool UseColour(CommandContext c) => c.Args.Option("color") switch
-    {
-        "always" => true,
-        "never" => false,
-        null or "auto" => ReferenceEquals(c.Output, Console.Out) && !Console.IsOutputRedirected
-                          && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
-        var other => throw new UsageException($"--color takes auto, always or never, not '{other}'"),
-    };
 
     private static string Render(DiffSegment s, bool colour) => (s.Kind, colour) switch
     {

@@ -1,46 +1,91 @@
+using System.CommandLine;
 using EventHistory.Audit;
 using EventHistory.EventStore.Daemon;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using EventHistory.Search;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace EventHistory.Cli.Commands;
 
 /// projections, rebuild NAME, search TEXT, verify [ITEM], archive ITEM.
 public static class StoreCommands
 {
-    public static async Task<int> ProjectionsAsync(CommandContext c)
+    public static IEnumerable<Command> Create(CliSession session)
     {
-        c.Output.WriteLine($"{"name",-20}  {"kind",-6}  {"state",-10}  {"lag",8}  {"lag s",8}  {"last updated (UTC)",-19}  position");
+        var text = new Argument<string[]>("TEXT") { Description = "the words to look for", Arity = ArgumentArity.OneOrMore };
+        var limit = CliOptions.Number("--limit", "at most N items (default 20)");
+        var search = new Command("search", "items whose current headline or summary match") { text, limit };
+        session.Runs(search, c => SearchAsync(c, string.Join(' ', c.Get(text)), (int)Math.Min(c.Get(limit) ?? 20, int.MaxValue)));
+        yield return search;
+
+        var verified = new Argument<string?>("ITEM") { Description = "only this item's chain", Arity = ArgumentArity.ZeroOrOne };
+        var verify = new Command("verify", "checks the hash chain of every stream (or ITEM's); exit 1 if broken") { verified };
+        session.Runs(verify, async c => await VerifyAsync(c, await ItemReference.ResolveOptionalAsync(c.Mediator, c.Get(verified))));
+        yield return verify;
+
+        var archived = CliOptions.Item();
+        var archive = new Command("archive", "keeps the item's history but hides it from default reads") { archived };
+        session.Runs(archive, async c => await ArchiveAsync(c, await ItemReference.ResolveAsync(c.Mediator, c.Get(archived))));
+        yield return archive;
+
+        var projections = new Command("projections", "each projection's state, position and lag");
+        session.Runs(projections, ProjectionsAsync);
+        yield return projections;
+
+        var name = new Argument<string>("NAME") { Description = "the projection (news_items, stream_event_counts, item_search)" };
+        name.CompletionSources.Add("news_items", "stream_event_counts", "item_search");
+        var rebuild = new Command("rebuild", "replays every event into a projection") { name };
+        session.Runs(rebuild, c => RebuildAsync(c, c.Get(name)));
+        yield return rebuild;
+
+        var daemon = new Command("daemon", "runs the projection daemon until stopped");
+        session.Runs(daemon, c => DaemonAsync(c, c.Services.GetRequiredService<AsyncDaemon>()));
+        yield return daemon;
+    }
+
+    private static async Task<int> ProjectionsAsync(CommandContext c)
+    {
+        var table = Tables.Create(c, "name", "kind", "state", "lag", "lag s", "last updated (UTC)", "position");
+        table.Columns[3].RightAligned();
+        table.Columns[4].RightAligned();
         foreach (var p in await c.Mediator.Send(new GetProjectionStatus.Query()))
-            c.Output.WriteLine($"{p.Name,-20}  {p.Kind,-6}  {p.State,-10}  {p.LagEvents,8}  {p.LagSeconds,8:0.0}  " +
-                $"{(p.LastUpdated is { } u ? u.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") : "-"),-19}  {(p.Position.Length > 0 ? p.Position : "-")}");
+            table.Row(p.Name, $"{p.Kind}", $"{p.State}", $"{p.LagEvents}", $"{p.LagSeconds:0.0}",
+                p.LastUpdated is { } u ? u.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") : "-", p.Position.Length > 0 ? p.Position : "-");
+        Tables.Write(c, table);
         return 0;
     }
 
-    public static async Task<int> RebuildAsync(CommandContext c)
+    private static async Task<int> RebuildAsync(CommandContext c, string name)
     {
-        var name = c.Args.Required(0, "NAME");
-        var bar = new ProgressBar(c.Error, name);
-        var result = await c.Mediator.Send(new RebuildProjection.Command(name, bar));
-        bar.Finish();
+        var plain = new PlainBar(c.Error, name);
+        var result = await ProgressDisplay.RunAsync(c, name,
+            show => c.Mediator.Send(new RebuildProjection.Command(name, new Reporter(p => show(p.Done, p.Total, $"{name} {p.Done}/{p.Total} events")))),
+            plain.Show);
+        plain.Finish();
         c.Output.WriteLine($"rebuilt {result.Name} from {result.Events} events");
         return 0;
     }
 
-    public static async Task<int> SearchAsync(CommandContext c)
+    private static async Task<int> SearchAsync(CommandContext c, string text, int limit)
     {
-        var text = string.Join(' ', c.Args.Positional);
-        var hits = await c.Mediator.Send(new SearchItems.Query(text, (int)(c.Args.LongOption("limit") ?? 20)));
-        foreach (var h in hits) c.Output.WriteLine($"{h.Date:yyyy-MM-dd}  {h.Headline.Trim()}\n            {h.Path}  {h.ItemId}");
-        if (hits.Count == 0) c.Error.WriteLine("no items match");
+        var hits = await c.Mediator.Send(new SearchItems.Query(text, limit));
+        if (hits.Count == 0)
+        {
+            c.Error.WriteLine("no items match");
+            return 0;
+        }
+        var table = Tables.Create(c, "date", "headline / path", "id");
+        table.ShowHeaders = c.OutputIsTerminal;
+        foreach (var h in hits) table.Row($"{h.Date:yyyy-MM-dd}", $"{h.Headline.Trim()}\n{h.Path}", $"{h.ItemId}");
+        Tables.Write(c, table);
         return 0;
     }
 
     /// Exit 0 when every event verifies, 1 when a stream's stored history does not match its chain.
-    public static async Task<int> VerifyAsync(CommandContext c)
+    private static async Task<int> VerifyAsync(CommandContext c, Guid? id)
     {
-        Guid? id = c.Args.Positional.Count > 0 ? await ItemReference.ResolveAsync(c.Mediator, c.Args.Positional[0]) : null;
         var report = await c.Mediator.Send(new VerifyHistory.Query(id));
         foreach (var b in report.Breaks)
             c.Output.WriteLine($"BROKEN {b.StreamId} at version {b.Version}{(b.Sequence is { } s ? $" (seq {s})" : "")}: {b.Kind}: {b.Detail}");
@@ -50,16 +95,15 @@ public static class StoreCommands
         return report.Intact ? 0 : 1;
     }
 
-    public static async Task<int> ArchiveAsync(CommandContext c)
+    private static async Task<int> ArchiveAsync(CommandContext c, Guid id)
     {
-        var id = await ItemReference.ResolveAsync(c.Mediator, c.Args.Required(0, "ITEM"));
         await c.Mediator.Send(new ArchiveNewsItem.Command(id));
         c.Output.WriteLine($"archived {id}: kept whole, hidden from default reads");
         return 0;
     }
 
     /// Runs Marten's daemon until the process is stopped (Ctrl+C, SIGTERM) or killed.
-    public static async Task<int> DaemonAsync(CommandContext c, AsyncDaemon daemon)
+    private static async Task<int> DaemonAsync(CommandContext c, AsyncDaemon daemon)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -70,21 +114,30 @@ public static class StoreCommands
         c.Error.WriteLine("projection daemon stopped");
         return 0;
     }
-}
 
-/// A one-line progress bar redrawn in place on stderr.
-public sealed class ProgressBar(TextWriter error, string label) : IProgress<RebuildProgress>
-{
-    private int _lastPercent = -1;
-
-    public void Report(RebuildProgress value)
+    /// Progress reported on the rebuild's own thread (System.Progress would post it elsewhere, late).
+    private sealed class Reporter(Action<RebuildProgress> report) : IProgress<RebuildProgress>
     {
-        var percent = value.Total == 0 ? 100 : (int)(100 * value.Done / value.Total);
-        if (percent == _lastPercent) return;
-        _lastPercent = percent;
-        var filled = percent * 30 / 100;
-        error.Write($"\r{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {percent,3}% {value.Done}/{value.Total} events");
+        public void Report(RebuildProgress value) => report(value);
     }
 
-    public void Finish() => error.WriteLine();
+    /// The rebuild's bar when stderr is not a terminal: one line redrawn with \r (scripts read its 100%).
+    private sealed class PlainBar(TextWriter error, string label)
+    {
+        private int _lastPercent = -1;
+
+        public void Show(double done, double total, string _)
+        {
+            var percent = total == 0 ? 100 : (int)(100 * done / total);
+            if (percent == _lastPercent) return;
+            _lastPercent = percent;
+            var filled = percent * 30 / 100;
+            error.Write($"\r{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {percent,3}% {done}/{total} events");
+        }
+
+        public void Finish()
+        {
+            if (_lastPercent >= 0) error.WriteLine();
+        }
+    }
 }

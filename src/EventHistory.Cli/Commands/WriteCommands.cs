@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Globalization;
-using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using MediatR;
 using Npgsql;
@@ -11,26 +11,50 @@ namespace EventHistory.Cli.Commands;
 /// database error, so a retry never appends twice. Writes act as the holder of EVENTHISTORY_KEY.
 public static class WriteCommands
 {
-    public static Task<int> CreateAsync(CommandContext c, EditorContext editor)
+    public static Option<string?> IdempotencyKey() => CliOptions.Text("--idempotency-key",
+        "the command id: give back the id an earlier run printed to retry it safely (nothing is appended twice)", "K");
+
+    /// create --date D --headline H [--summary S] [--source NAME=URL ...] [--topic T] [--edition en|zh].
+    public static Command Create(CliSession session)
     {
-        var dateText = c.Args.Option("date") ?? throw new UsageException("create needs --date YYYY-MM-DD");
-        if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            throw new UsageException($"--date must be YYYY-MM-DD, not '{dateText}'");
-        var headline = c.Args.Option("headline") ?? throw new UsageException("create needs --headline TEXT");
-        var sources = c.Args.All("source").Select(s =>
+        var date = new Option<DateOnly>("--date")
         {
-            var eq = s.IndexOf('=');
-            return eq > 0 ? new Source(s[..eq], s[(eq + 1)..]) : throw new UsageException($"--source takes NAME=URL, not '{s}'");
-        }).ToList();
-        var command = new CreateNewsItem.Command(date, headline, c.Args.Option("summary"), sources, c.Args.Option("topic"), c.Args.Option("edition") ?? "en");
-        return SendAsync(c, editor, command);
+            Description = "the item's day", HelpName = "YYYY-MM-DD", Required = true,
+            CustomParser = r =>
+            {
+                if (DateOnly.TryParseExact(r.Tokens[0].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+                r.AddError($"--date must be YYYY-MM-DD, not '{r.Tokens[0].Value}'");
+                return default;
+            },
+        };
+        var headline = new Option<string>("--headline") { Description = "the headline", HelpName = "TEXT", Required = true };
+        var summary = CliOptions.Text("--summary", "the summary");
+        var sources = new Option<Source[]>("--source")
+        {
+            Description = "a source article (repeat the option for more)", HelpName = "NAME=URL",
+            CustomParser = r => [.. r.Tokens.Select(t => t.Value.IndexOf('=') is > 0 and var eq ? new Source(t.Value[..eq], t.Value[(eq + 1)..])
+                : Invalid(r, t.Value))],
+        };
+        var topic = CliOptions.Text("--topic", "the item's topic");
+        var edition = CliOptions.Edition("the site's edition (default en)");
+        var key = IdempotencyKey();
+        var command = new Command("create", "a new item") { date, headline, summary, sources, topic, edition, key };
+        session.Runs(command, c => SendAsync(c, new CreateNewsItem.Command(c.Get(date), c.Get(headline), c.Get(summary),
+            [.. c.Get(sources) ?? []], c.Get(topic), c.Get(edition) ?? "en"), c.Get(key)));
+        return command;
     }
 
-    public static async Task<int> SendAsync(CommandContext c, EditorContext editor, IRequest<EditResult> request)
+    private static Source Invalid(System.CommandLine.Parsing.ArgumentResult r, string text)
     {
-        editor.CommandId = c.Args.Option("idempotency-key") ?? Guid.NewGuid().ToString();
-        editor.CausationId = editor.CommandId;
-        c.Error.WriteLine($"command id: {editor.CommandId}");
+        r.AddError($"--source takes NAME=URL, not '{text}'");
+        return new Source("", "");
+    }
+
+    public static async Task<int> SendAsync(CommandContext c, IRequest<EditResult> request, string? idempotencyKey)
+    {
+        c.Editor.CommandId = idempotencyKey ?? Guid.NewGuid().ToString();
+        c.Editor.CausationId = c.Editor.CommandId;
+        c.Error.WriteLine($"command id: {c.Editor.CommandId}");
         var result = await WithRetriesAsync(c, () => c.Mediator.Send(request));
         c.Output.WriteLine($"{result.ItemId} revision {result.Revision}");
         if (result.Duplicate) c.Error.WriteLine("already done by an earlier run of this command: nothing appended");
