@@ -23,7 +23,8 @@ pg_ensure_installed() {
 # Runs a PostgreSQL binary as the cluster's owner.
 pg_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /: the postgres user may not be able to enter the folder we are in (a mode-700 clone).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
