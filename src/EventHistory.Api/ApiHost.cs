@@ -1,4 +1,5 @@
 using EventHistory.Infrastructure;
+using EventHistory.Web;
 using Npgsql;
 
 namespace EventHistory.Api;
@@ -15,6 +16,7 @@ public static class ApiHost
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
         builder.AddPolicies();
+        builder.Services.AddEventHistoryWeb(ApiKeyAuthentication.SchemeName);
         builder.AddProtections();
         builder.Services.AddOpenApi();
         if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
@@ -51,6 +53,7 @@ public static class ApiHost
         app.MapPages();
         app.MapProjections();
         app.MapStore();
+        app.MapEventHistoryWeb();
         return app;
     }
 }
