@@ -45,7 +45,7 @@ public static class SitePages
         var item = ctx.AsOf is { } at
             ? await m.Send(new GetItemAsOf.Query(id, at, ctx.Clock), ct)
             : await m.Send(new GetNewsItem.Query(id), ct);
-        if (item.Status == ItemStatus.Retracted || !item.HasPage)
+        if (item.Status == ItemStatus.Retracted)
             return Html.Message(http, ctx, 404, "Not found", $"No news item page at {WebPaths.Html(mdPath)}{(ctx.AsOf is null ? "" : " at that time")}.");
         // Permanent for the current page; only temporary in the time machine, where the answer depends on the time asked.
         if (item.Path != mdPath) return Results.Redirect(ctx.Link(WebPaths.Html(item.Path)), permanent: ctx.AsOf is null);
