@@ -62,6 +62,10 @@ public static class WebPaths
     public static string Diff(Guid id, long from, long to) => $"/items/{id}/diff?from={from}&to={to}";
     public static string Edit(Guid id) => $"/items/{id}/edit";
     public static string Sources(Guid id) => $"/items/{id}/sources";
+
+    /// Only http(s) addresses become links: an imported page could carry any scheme (javascript: included).
+    public static bool IsWebUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }
 
 public static class Roles

@@ -30,6 +30,7 @@ public sealed class WebSite : IAsyncLifetime
     public string ReaderKey { get; private set; } = null!;
     public HttpClient Editor { get; private set; } = null!;
     public HttpClient OtherEditor { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
     public Guid ExampleItem { get; private set; }
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
@@ -46,6 +47,7 @@ public sealed class WebSite : IAsyncLifetime
         ReaderKey = await keys.CreateAsync("web-reader", Role.Reader);
         Editor = ClientFor(EditorKey);
         OtherEditor = ClientFor(OtherEditorKey);
+        Admin = ClientFor(await keys.CreateAsync("web-admin", Role.Admin));
 
         // The order a directory import takes: the page with the Changes list, then the old slug's file.
         foreach (var path in new[] { CurrentPage + ".md", OldSlugPage + ".md" })
@@ -78,12 +80,22 @@ public sealed class WebSite : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("itemId").GetGuid();
     }
 
+    /// An edit through the API on whatever revision is current (If-Match: *), as another client would make it.
+    public async Task ReviseSummaryAsync(HttpClient client, Guid item, string summary)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/items/{item}/summary") { Content = JsonContent.Create(new { summary }) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();
         Editor.Dispose();
         OtherEditor.Dispose();
+        Admin.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         await Db.DisposeAsync();
