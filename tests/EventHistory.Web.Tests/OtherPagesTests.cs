@@ -40,7 +40,7 @@ public sealed class OtherPagesTests(WebSite site, ITestOutputHelper output) : Br
         await page.GotoAsync($"/items/{item}/sources");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Version 2" })).ToBeVisibleAsync();
         await CheckAsync(page, "sources");
-        await page.GetByRole(AriaRole.Link, new() { Name = "changes" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "what changed from version 1" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Example: version 1 to version 2");
         await Expect(page.Locator("pre ins")).ToHaveTextAsync(["new ", "Tuesday"]);
         await Expect(page.Locator("pre del")).ToHaveTextAsync(["Monday"]);
