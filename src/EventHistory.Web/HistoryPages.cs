@@ -10,18 +10,20 @@ namespace EventHistory.Web;
 /// permalink; the side-by-side diff of any two.
 public static class HistoryPages
 {
-    public const int PageSize = 50;
+    /// Revisions on a page unless ?limit= says otherwise (up to GetHistoryPage.MaxLimit, as MediaWiki
+    /// offers 20 to 500): twenty keep the first page about as quick as a one-revision item's.
+    public const int PageSize = 20;
 
     public static void Map(RouteGroupBuilder web)
     {
         web.MapGet("/items/{id:guid}", (Guid id, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
             Results.Redirect(ctx.Link(WebPaths.Html((await m.Send(new GetNewsItem.Query(id), ct)).Path)))));
 
-        web.MapGet("/items/{id:guid}/history", (Guid id, long? before, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
+        web.MapGet("/items/{id:guid}/history", (Guid id, long? before, int? limit, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
         {
-            var page = await m.Send(new GetHistoryPage.Query(id, before, PageSize), ct);
+            var page = await m.Send(new GetHistoryPage.Query(id, before, limit ?? PageSize), ct);
             var item = await m.Send(new GetNewsItem.Query(id), ct);
-            return Html.Page<Components.HistoryPage>(http, new { Ctx = ctx, Item = item, History = page, PageSize });
+            return Html.Page<Components.HistoryPage>(http, new { Ctx = ctx, Item = item, History = page, PageSize = limit ?? PageSize });
         }));
 
         web.MapGet("/items/{id:guid}/revisions/{revision:long}", (Guid id, long revision, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>

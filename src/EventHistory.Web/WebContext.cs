@@ -44,10 +44,11 @@ public sealed record WebContext(string Path, DateTimeOffset? AsOf, Clock Clock, 
         ? $"{AsOfParameter}={Uri.EscapeDataString(Iso(at))}" + (Clock == Clock.Recorded ? "&clock=recorded" : "")
         : "";
 
-    public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    // The standard "s" and "u" formats have a fast path; a history page formats four times a row.
+    public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z";
 
     /// How times read on every page: UTC, to the second, the same on both clocks.
-    public static string Show(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    public static string Show(DateTimeOffset at) => at.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)[..^1] + " UTC";
 }
 
 /// Where the site's pages live: the .md paths the store knows, as .html pages.

@@ -15,9 +15,9 @@ public abstract class BrowserTest(WebSite site, ITestOutputHelper output) : IAsy
     private readonly List<IBrowserContext> _contexts = [];
 
     /// A browser context of its own (its own cookies), like a second browser.
-    protected async Task<IPage> NewPageAsync()
+    protected async Task<IPage> NewPageAsync(int width = 1200, int height = 900)
     {
-        var context = await site.Browser.NewContextAsync(new() { BaseURL = site.Address, ViewportSize = new() { Width = 1200, Height = 900 } });
+        var context = await site.Browser.NewContextAsync(new() { BaseURL = site.Address, ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(30_000);
         _contexts.Add(context);
         return await context.NewPageAsync();

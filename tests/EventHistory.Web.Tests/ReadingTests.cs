@@ -97,4 +97,21 @@ public sealed class ReadingTests(WebSite site, ITestOutputHelper output) : Brows
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("755 U.S. diplomats");
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task on_a_phone_the_history_and_the_diff_fit_the_screen_and_the_keyboard_reaches_the_content_first()
+    {
+        var page = await NewPageAsync(width: 390, height: 844);
+        foreach (var (path, name) in new[] { ($"/items/{Site.ExampleItem}/history", "phone-history"), ($"/items/{Site.ExampleItem}/diff?from=1&to=3", "phone-diff") })
+        {
+            await page.GotoAsync(path);
+            // Nothing wider than the screen: no sideways scrolling.
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways on a phone");
+            await CheckAsync(page, name);
+        }
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to the content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.EndsWith("#main", page.Url);
+    }
 }
