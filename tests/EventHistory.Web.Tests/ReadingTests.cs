@@ -105,9 +105,9 @@ public sealed class ReadingTests(WebSite site, ITestOutputHelper output) : Brows
         foreach (var (path, name) in new[] { ($"/items/{Site.ExampleItem}/history", "phone-history"), ($"/items/{Site.ExampleItem}/diff?from=1&to=3", "phone-diff") })
         {
             await page.GotoAsync(path);
+            await CheckAsync(page, name);
             // Nothing wider than the screen: no sideways scrolling.
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways on a phone");
-            await CheckAsync(page, name);
         }
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to the content" })).ToBeFocusedAsync();
