@@ -35,6 +35,10 @@ public static class SitePages
     private static async Task<IResult> DayAsync(HttpContext http, WebContext ctx, IMediator m, string mdPath, string edition, CancellationToken ct)
     {
         if (PagePaths.Split(mdPath) is not { } split) throw new NotFoundException($"A day page at {WebPaths.Html(mdPath)}");
+        // The day page the site had (what index.md serves), on the edit clock its versions carry; a
+        // day no page was imported for, or the store's clock, lists the items of that date instead.
+        var page = ctx.Clock == Clock.Edited ? await m.Send(new GetDayPage.Query(mdPath, ctx.AsOf), ct) : null;
+        if (page is { Verbatim: null }) return Html.Page<Components.DayPageView>(http, new { Ctx = ctx, Page = page });
         var day = await m.Send(new GetDay.Query(split.Date, ctx.AsOf, ctx.Clock, edition), ct);
         return Html.Page<Components.DayView>(http, new { Ctx = ctx, Day = day });
     }

@@ -22,6 +22,8 @@ public sealed class ReadingTests(WebSite site, ITestOutputHelper output) : Brows
         await page.GetByRole(AriaRole.Link, new() { Name = "2017-07-30" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sunday, 30 July 2017");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Russian President Vladimir Putin expels 755 U.S. diplomats" }).First).ToBeVisibleAsync();
+        // The day page as the site had it (what index.md serves): its entries, not only the items imported here.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Boko Haram insurgents ambush an oil exploration team" })).ToBeVisibleAsync();
         Assert.EndsWith("/news/2017/07/30/index.html", page.Url);
         await CheckAsync(page, "day");
 

@@ -12,7 +12,7 @@ using Microsoft.Playwright;
 namespace EventHistory.Web.Tests;
 
 /// The real service on a free loopback port over its own schema, the 2017-07-30 example item
-/// imported from its two page files, and a real Chromium (Debian's, at /usr/bin/chromium: none
+/// imported from its two page files and its day page, and a real Chromium (Debian's, at /usr/bin/chromium: none
 /// can be downloaded here) driven by Playwright.
 public sealed class WebSite : IAsyncLifetime
 {
@@ -55,6 +55,8 @@ public sealed class WebSite : IAsyncLifetime
             var response = await Editor.PostAsJsonAsync("/api/pages", new { path, text = await File.ReadAllTextAsync(Corpus.PathOf("en" + path)) });
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
+        var day = await Editor.PostAsJsonAsync("/api/pages", new { path = Folder + "index.md", text = await File.ReadAllTextAsync(Corpus.PathOf("en" + Folder + "index.md")) });
+        Assert.True(day.IsSuccessStatusCode, await day.Content.ReadAsStringAsync());
         var found = await Editor.GetFromJsonAsync<JsonElement>($"/api/items?path={Uri.EscapeDataString(OldSlugPage + ".md")}");
         ExampleItem = found.GetProperty("id").GetGuid();
 
