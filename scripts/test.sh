@@ -28,6 +28,10 @@ export EVENTHISTORY_DB="$(pg_connection_string "$port" postgres)"
 export EVENTHISTORY_PG_DATA="$tmp/pg" EVENTHISTORY_PG_BIN="$PG_BIN"
 echo "PostgreSQL for tests on 127.0.0.1:$port"
 
+# The browser tests drive Debian's Chromium (Playwright cannot download one here).
+command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "could not install chromium: the browser tests will fail" >&2
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 cd "$root"
 dotnet build EventHistory.sln -c Release -nologo -v q 2>&1 | grep -vE '^\s*$' | tail -30
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed" >&2; exit 1; }

@@ -61,6 +61,7 @@ await Run("5", "5 vs system-versioned table", "edits/s", ">= 1.0", () =>
 await Run("6", "6 rebuild async projections", "events/s", ">= 0.5", () => Rebuild.RunAsync(o));
 await Run("7", "7 git history import", "events/s", ">= 0.5", () => GitImport.RunAsync(o));
 await Run("8", "8 CLI show ITEM vs psql -c", "ms", "<= 3", () => CliRead.RunAsync(o));
+await Run("9", "9 history page, long vs 1 revision", "µs", "<= 1.3", () => HistoryPageRender.RunAsync(o));
 
 var table = Report.Table(measures);
 var notes = Report.Notes(measures);

@@ -1,5 +1,6 @@
 using EventHistory.Infrastructure;
 using EventHistory.Api.OpenApi;
+using EventHistory.Web;
 using Npgsql;
 
 namespace EventHistory.Api;
@@ -16,6 +17,7 @@ public static class ApiHost
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
         builder.AddPolicies();
+        builder.Services.AddEventHistoryWeb(ApiKeyAuthentication.SchemeName);
         builder.AddProtections();
         builder.Services.AddEventHistoryOpenApi();
         if (!string.Equals(builder.Configuration["EVENTHISTORY_DAEMON"], "false", StringComparison.OrdinalIgnoreCase))
@@ -52,6 +54,7 @@ public static class ApiHost
         app.MapPages();
         app.MapProjections();
         app.MapStore();
+        app.MapEventHistoryWeb();
         return app;
     }
 }

@@ -70,7 +70,7 @@ public static class CommandPath
 
     private sealed record Created(Guid ItemId, long Revision);
 
-    private static async Task WaitUntilUpAsync(HttpClient http, ChildProcess service)
+    internal static async Task WaitUntilUpAsync(HttpClient http, ChildProcess service)
     {
         for (var i = 0; i < 300; i++)
         {

@@ -1,0 +1,99 @@
+using EventHistory.Infrastructure;
+using FluentValidation;
+using MediatR;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventHistory.NewsItems;
+
+/// One page of an item's history, newest first, as MediaWiki lists it: keyset paging on the
+/// revisions' primary key (item_id, revision), so the first page of a 10,000-revision history
+/// reads the same few rows as a one-revision item's. Each entry carries its content size and the
+/// change of size from the revision before (read as one extra row past the page's end).
+/// GetHistory stays the whole-list read the API serves.
+public static class GetHistoryPage
+{
+    public const int MaxLimit = 500;
+
+    /// <param name="Before">Show revisions before this one (the next page's cursor); null for the newest.</param>
+    public sealed record Query(Guid ItemId, long? Before = null, int Limit = 50) : IRequest<Page>;
+
+    public sealed record Entry(
+        long Revision, string Kind, bool Current, string EventType, string Headline, DateTimeOffset EditedAt,
+        DateTimeOffset RecordedAt, string? Editor, string? Reason, int Size, int SizeChange);
+
+    /// <see cref="Older"/> is the cursor (a `before`) for the next, older page; null on the last one.
+    public sealed record Page(Guid ItemId, long Revisions, IReadOnlyList<Entry> Entries, long? Older);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
+            RuleFor(q => q.Before).GreaterThan(1).When(q => q.Before is not null);
+        }
+    }
+
+    /// The content's size in bytes (what the page shows: headline, summary, topic, sources, related),
+    /// not the stored state's, whose bookkeeping (revision, times) changes with every revision.
+    public const string SizeSql =
+        "octet_length(concat_ws(E'\\n', r.state->>'headline', r.state->>'summary', r.state->>'topic', r.state->>'sources', r.state->>'related'))";
+
+    public static readonly string PageSql =
+        $"""
+        select r.revision, r.event_type, r.headline, coalesce(r.event_edited_at, r.edited_at), r.recorded_at, r.editor, r.reason, {SizeSql}
+        from eh_item_revisions r
+        where r.item_id = @id and (@before::bigint is null or r.revision < @before)
+        order by r.revision desc
+        limit @limit
+        """;
+
+    /// The revision whose content is current: the newest that is not a fact about the past (a
+    /// backward scan of the primary key that stops at the first such row, usually the newest).
+    public const string CurrentSql =
+        """
+        select revision from eh_item_revisions
+        where item_id = @id and event_type not in ('earlier_page_found', 'earlier_version_found')
+        order by revision desc limit 1
+        """;
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Page>
+    {
+        public async Task<Page> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            var current = await ScalarAsync(conn, CurrentSql, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+            var last = await ScalarAsync(conn, "select max(revision) from eh_item_revisions where item_id = @id", q.ItemId, ct) ?? 0;
+
+            await using var cmd = new NpgsqlCommand(PageSql, conn);
+            cmd.Parameters.AddWithValue("id", q.ItemId);
+            cmd.Parameters.AddWithValue("before", NpgsqlDbType.Bigint, (object?)q.Before ?? DBNull.Value);
+            // One row more than the page: the older neighbour of the page's last entry gives its size change.
+            cmd.Parameters.AddWithValue("limit", q.Limit + 1);
+            var rows = new List<(Entry Entry, int Size)>();
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                {
+                    var revision = r.GetInt64(0);
+                    var type = r.GetString(1);
+                    var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
+                    var size = r.GetInt32(7);
+                    rows.Add((new Entry(revision, kind, revision == current, type, r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                        r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+                        size, size), size));
+                }
+            var entries = new List<Entry>();
+            for (var i = 0; i < Math.Min(rows.Count, q.Limit); i++)
+                entries.Add(i + 1 < rows.Count ? rows[i].Entry with { SizeChange = rows[i].Size - rows[i + 1].Size } : rows[i].Entry);
+            var older = rows.Count > q.Limit ? entries[^1].Revision : (long?)null;
+            return new Page(q.ItemId, last, entries, older);
+        }
+
+        private static async Task<long?> ScalarAsync(NpgsqlConnection conn, string sql, Guid id, CancellationToken ct)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue("id", id);
+            return await cmd.ExecuteScalarAsync(ct) is long value ? value : null;
+        }
+    }
+}
