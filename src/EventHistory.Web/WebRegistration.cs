@@ -41,7 +41,8 @@ public static class WebRegistration
 
     public static IEndpointRouteBuilder MapEventHistoryWeb(this IEndpointRouteBuilder app)
     {
-        var web = app.MapGroup("").RequireAuthorization(ReadPolicy).WithTags("Web pages");
+        // Pages for people, not operations for clients: the OpenAPI document describes the API only.
+        var web = app.MapGroup("").RequireAuthorization(ReadPolicy).WithTags(Tag).ExcludeFromDescription();
         web.MapGet("/web/site.css", Stylesheet.Serve);
         SitePages.Map(web);
         HistoryPages.Map(web);
@@ -51,6 +52,9 @@ public static class WebRegistration
         EditPages.Map(web);
         return app;
     }
+
+    /// Every page's tag; the OpenAPI tests check that only these are left out of the document.
+    public const string Tag = "Web pages";
 
     /// The API's read policy (Policies.Read in EventHistory.Api): pages are reads; signing in and
     /// editing check the role themselves, with a page that says what to do rather than a 403.

@@ -10,7 +10,7 @@ namespace EventHistory.Api.Tests;
 
 public enum Needs { NoKey, Read, Edit, Admin }
 
-public sealed record CatalogedEndpoint(string Method, string Template, string Path, Needs? Needs, string? Problem)
+public sealed record CatalogedEndpoint(string Method, string Template, string Path, Needs? Needs, string? Problem, bool IsWebPage = false)
 {
     public override string ToString() => $"{Method} {Template}";
 }
@@ -29,11 +29,18 @@ public static class EndpointCatalog
             .OrderBy(e => e.Template).ThenBy(e => e.Method)
             .ToList();
 
+    /// A page of the browser's site (EventHistory.Web), by its group's tag.
+    public static bool IsWebPage(Endpoint endpoint) =>
+        endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().Any(t => t.Tags.Contains(Web.WebRegistration.Tag));
+
+    public static bool IsLeftOutOfTheDocument(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true };
+
     public static CatalogedEndpoint Describe(RouteEndpoint endpoint, string method)
     {
         var template = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
         var (needs, problem) = NeedsOf(endpoint, template);
-        return new CatalogedEndpoint(method, template, Fill(endpoint.RoutePattern), needs, problem);
+        return new CatalogedEndpoint(method, template, Fill(endpoint.RoutePattern), needs, problem, IsWebPage(endpoint));
     }
 
     /// The policy an endpoint needs; a group's Read under an endpoint's Edit means Edit (every editor is a reader).
