@@ -60,6 +60,7 @@ base="http://127.0.0.1:$port"
 cat <<TEXT
 Admin key (in ${keyfile#$root/}): $EVENTHISTORY_KEY
   export EVENTHISTORY_KEY=\$(cat ${keyfile#$root/})   # for scripts/eventhistory's writes
+Web pages:        $base/   (history, diffs, the time machine; sign in with the key to edit)
 OpenAPI document: $base/openapi/v1.json
 Health:           $base/health/ready
 EventHistory API on $base

@@ -89,6 +89,7 @@ public sealed class ScriptTests : CliTestBase
         {
             var first = await ServeOnceAsync(env);
             Assert.Contains("/openapi/v1.json", first.Out);
+            Assert.Contains("Web pages:", first.Out);
             var second = await ServeOnceAsync(env);
             Assert.Contains("EventHistory.Api: built, up to date", second.Err);
             Assert.Contains("EventHistory.Cli: built, up to date", second.Err);
