@@ -23,18 +23,7 @@ public static class HistoryPageRender
         await using var domain = Domain.For(schema.Db);
         var store = domain.Get<EventStore.EventStore>();
 
-        var longItem = (await domain.CreateAsync("An item whose summary is revised very many times")).ItemId;
-        const int perAppend = 500;
-        var start = DateTimeOffset.UtcNow.AddHours(-o.LongHistory);
-        for (long version = 1; version < o.LongHistory;)
-        {
-            var count = (int)Math.Min(perAppend, o.LongHistory - version);
-            var events = Enumerable.Range(1, count)
-                .Select(i => (object)new SummaryRevised($"Summary of revision {version + i}, a sentence of usual length.", start.AddHours(version + i), "bench"))
-                .ToList();
-            await store.AppendAsync(longItem, NewsItemEventTypes.StreamType, version, events, new EventMetadata("bench-editor"));
-            version += count;
-        }
+        var longItem = await domain.CreateLongHistoryAsync("An item whose summary is revised very many times", o.LongHistory);
         var shortItem = (await domain.CreateAsync("An item that has only its first version")).ItemId;
         // A history exactly one page long: what the long item's first page costs beyond paging.
         var onePageItem = (await domain.CreateAsync("An item with one page of history")).ItemId;

@@ -12,21 +12,8 @@ public static class RevisionReads
     {
         await using var schema = await BenchSchema.CreateAsync(o.ConnectionString, "bench_reads");
         await using var domain = Domain.For(schema.Db);
-        var store = domain.Get<EventStore.EventStore>();
 
-        var longItem = (await domain.CreateAsync("An item whose headline is revised very many times")).ItemId;
-        // Appended 500 to a transaction, as the long-history tests build theirs; each revision an hour apart.
-        const int perAppend = 500;
-        var start = DateTimeOffset.UtcNow.AddHours(-o.LongHistory);
-        for (long version = 1; version < o.LongHistory;)
-        {
-            var count = (int)Math.Min(perAppend, o.LongHistory - version);
-            var events = Enumerable.Range(1, count)
-                .Select(i => (object)new SummaryRevised($"Summary of revision {version + i}, a sentence of usual length.", start.AddHours(version + i), "bench"))
-                .ToList();
-            await store.AppendAsync(longItem, NewsItemEventTypes.StreamType, version, events, new EventMetadata("bench-editor"));
-            version += count;
-        }
+        var longItem = await domain.CreateLongHistoryAsync("An item whose headline is revised very many times", o.LongHistory);
         var shortItem = (await domain.CreateAsync("An item that has only its first version")).ItemId;
         var revisions = await schema.ScalarAsync($"select count(*) from eh_item_revisions where item_id = '{longItem}'");
         if (revisions != o.LongHistory) throw new InvalidOperationException($"The long item has {revisions} revisions, not {o.LongHistory}.");
