@@ -21,15 +21,11 @@ public static class HistoryPageRender
     {
         await using var schema = await BenchSchema.CreateAsync(o.ConnectionString, "bench_history_page");
         await using var domain = Domain.For(schema.Db);
-        var store = domain.Get<EventStore.EventStore>();
 
         var longItem = await domain.CreateLongHistoryAsync("An item whose summary is revised very many times", o.LongHistory);
         var shortItem = (await domain.CreateAsync("An item that has only its first version")).ItemId;
         // A history exactly one page long: what the long item's first page costs beyond paging.
-        var onePageItem = (await domain.CreateAsync("An item with one page of history")).ItemId;
-        await store.AppendAsync(onePageItem, NewsItemEventTypes.StreamType, 1, Enumerable.Range(2, Web.HistoryPages.PageSize - 1)
-            .Select(i => (object)new SummaryRevised($"Summary of revision {i}, a sentence of usual length.", start.AddHours(i), "bench")).ToList(),
-            new EventMetadata("bench-editor"));
+        var onePageItem = await domain.CreateLongHistoryAsync("An item with one page of history", Web.HistoryPages.PageSize);
         await schema.SettleAsync();
 
         var port = ChildProcess.FreePort();
