@@ -22,14 +22,9 @@ public sealed class ApiKeyAuthentication(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Use Authorization: Bearer KEY.");
         var holder = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (holder is null) return AuthenticateResult.Fail("The API key is unknown or revoked.");
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, holder.Name), .. RolesOf(holder.Role).Select(r => new Claim(ClaimTypes.Role, r))], SchemeName);
+        var identity = new ClaimsIdentity(holder.Claims(), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    /// Roles include the ones below them: an admin may do what an editor may.
-    private static IEnumerable<string> RolesOf(Role role) =>
-        Enum.GetValues<Role>().Where(r => r <= role).Select(r => r.ToString().ToLowerInvariant());
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

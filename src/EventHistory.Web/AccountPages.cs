@@ -28,7 +28,7 @@ public static class AccountPages
             var holder = await keys.AuthenticateAsync(form["key"].FirstOrDefault()?.Trim(), ct);
             if (holder is null) return SignInForm(http, WebContext.For(http), returnUrl, "That key is unknown or revoked.", 400);
             var identity = new ClaimsIdentity(
-                [new Claim(ClaimTypes.Name, holder.Name), new Claim(KeyClaim, form["key"].First()!.Trim()), .. Roles.ClaimsFor(holder.Role)],
+                [.. holder.Claims(), new Claim(KeyClaim, form["key"].First()!.Trim())],
                 WebRegistration.CookieScheme);
             await http.SignInAsync(WebRegistration.CookieScheme, new ClaimsPrincipal(identity));
             return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using Microsoft.AspNetCore.Antiforgery;
@@ -67,11 +66,4 @@ public static class WebPaths
     /// Only http(s) addresses become links: an imported page could carry any scheme (javascript: included).
     public static bool IsWebUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
-}
-
-public static class Roles
-{
-    /// Roles include the ones below them, as the API's keys do: an admin may do what an editor may.
-    public static IEnumerable<Claim> ClaimsFor(Access.Role role) =>
-        Enum.GetValues<Access.Role>().Where(r => r <= role).Select(r => new Claim(ClaimTypes.Role, r.ToString().ToLowerInvariant()));
 }

@@ -60,14 +60,17 @@ public static class WebRegistration
     /// editing check the role themselves, with a page that says what to do rather than a 403.
     public const string ReadPolicy = "read";
 
+    private static bool SameRoles(System.Security.Claims.ClaimsPrincipal principal, ApiKeyHolder holder) =>
+        principal.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToHashSet()
+            .SetEquals(holder.Claims().Where(c => c.Type == System.Security.Claims.ClaimTypes.Role).Select(c => c.Value));
+
     /// A revoked key ends its sessions at their next request, and a changed role applies at once.
     private static async Task RecheckKeyAsync(CookieValidatePrincipalContext context)
     {
         var key = context.Principal?.FindFirst(AccountPages.KeyClaim)?.Value;
         var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeys>();
         var holder = await keys.AuthenticateAsync(key, context.HttpContext.RequestAborted);
-        if (holder is null || holder.Name != context.Principal!.Identity?.Name
-            || !context.Principal.IsInRole(holder.Role.ToString().ToLowerInvariant()))
+        if (holder is null || holder.Name != context.Principal!.Identity?.Name || !SameRoles(context.Principal, holder))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);

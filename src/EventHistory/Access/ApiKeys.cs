@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -6,7 +7,13 @@ namespace EventHistory.Access;
 
 public enum Role { Reader = 1, Editor = 2, Admin = 3 }
 
-public sealed record ApiKeyHolder(string Name, Role Role);
+public sealed record ApiKeyHolder(string Name, Role Role)
+{
+    /// Who the caller is, as every front door (bearer key, browser session) says it: the holder's
+    /// name, and their role with the ones below it (an admin may do what an editor may).
+    public IEnumerable<Claim> Claims() =>
+        [new Claim(ClaimTypes.Name, Name), .. Enum.GetValues<Role>().Where(r => r <= Role).Select(r => new Claim(ClaimTypes.Role, r.ToString().ToLowerInvariant()))];
+}
 
 /// API keys, stored only as SHA-256 hashes: a key is 32 random bytes, so a fast hash is enough
 /// (no dictionary to guess from) and lets every request be checked with one indexed lookup.
