@@ -29,32 +29,32 @@ public static class HistoryPages
         web.MapGet("/items/{id:guid}/revisions/{revision:long}", (Guid id, long revision, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
         {
             var item = await m.Send(new GetRevision.Query(id, revision), ct);
-            var entry = (await m.Send(new GetHistoryPage.Query(id, revision + 1, 1), ct)).Entries.Single();
-            var last = (await m.Send(new GetHistoryPage.Query(id, null, 1), ct)).Revisions;
-            return Html.Page<Components.RevisionPage>(http, new { Ctx = ctx, Item = item, Entry = entry, Last = last });
+            // The page of one entry says how many revisions there are, too.
+            var page = await m.Send(new GetHistoryPage.Query(id, revision + 1, 1), ct);
+            return Html.Page<Components.RevisionPage>(http, new { Ctx = ctx, Item = item, Entry = page.Entries.Single(), Last = page.Revisions });
         }));
 
         web.MapGet("/items/{id:guid}/diff", (Guid id, long? from, long? to, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
         {
-            var last = (await m.Send(new GetHistoryPage.Query(id, null, 1), ct)).Revisions;
             // Like MediaWiki's "prev" link: a revision alone is compared with the one before it.
-            var b = to ?? last;
+            var b = to ?? (await m.Send(new GetHistoryPage.Query(id, null, 1), ct)).Revisions;
             var a = from ?? Math.Max(1, b - 1);
             var view = await Comparison.LoadAsync(m, id, a, b, ct);
-            return Html.Page<Components.DiffPage>(http, new { Ctx = ctx, View = view, Last = last });
+            return Html.Page<Components.DiffPage>(http, new { Ctx = ctx, View = view, Last = view.Last });
         }));
     }
 }
 
-/// Two revisions, their history entries and what changed between them: what the diff table shows.
-public sealed record Comparison(NewsItem From, NewsItem To, GetHistoryPage.Entry FromEntry, GetHistoryPage.Entry ToEntry, GetDiff.ItemDiff Diff)
+/// Two revisions, their history entries and what changed between them: what the diff table shows;
+/// <see cref="Last"/> is the item's last revision (for the "next change" link).
+public sealed record Comparison(NewsItem From, NewsItem To, GetHistoryPage.Entry FromEntry, GetHistoryPage.Entry ToEntry, GetDiff.ItemDiff Diff, long Last)
 {
     public static async Task<Comparison> LoadAsync(IMediator m, Guid id, long from, long to, CancellationToken ct)
     {
-        var diff = await m.Send(new GetDiff.Query(id, from, to), ct);
-        return new Comparison(
-            await m.Send(new GetRevision.Query(id, from), ct), await m.Send(new GetRevision.Query(id, to), ct),
-            (await m.Send(new GetHistoryPage.Query(id, from + 1, 1), ct)).Entries.Single(),
-            (await m.Send(new GetHistoryPage.Query(id, to + 1, 1), ct)).Entries.Single(), diff);
+        // Each revision is read once: the diff is computed from the two read for the page (GetDiff.Compare).
+        var (a, b) = (await m.Send(new GetRevision.Query(id, from), ct), await m.Send(new GetRevision.Query(id, to), ct));
+        var toPage = await m.Send(new GetHistoryPage.Query(id, to + 1, 1), ct);
+        var fromEntry = (await m.Send(new GetHistoryPage.Query(id, from + 1, 1), ct)).Entries.Single();
+        return new Comparison(a, b, fromEntry, toPage.Entries.Single(), GetDiff.Compare(a, b), toPage.Revisions);
     }
 }

@@ -17,6 +17,10 @@ public static class GetHistory
         long Revision, string Kind, bool Current, string EventType, string Headline, DateTimeOffset EditedAt,
         DateTimeOffset RecordedAt, string? Editor, string? Reason);
 
+    /// A revision's kind of change, in the site's words (the whole history and its pages alike).
+    public static string KindOf(long revision, string eventType) =>
+        NewsItem.IsAboutThePast(eventType) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
+
     public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, IReadOnlyList<Entry>>
     {
         public async Task<IReadOnlyList<Entry>> Handle(Query q, CancellationToken ct)
@@ -35,8 +39,7 @@ public static class GetHistory
             {
                 var revision = r.GetInt64(0);
                 var type = r.GetString(1);
-                var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
-                entries.Add(new Entry(revision, kind, r.GetBoolean(7), type, r.GetString(2),
+                entries.Add(new Entry(revision, KindOf(revision, type), r.GetBoolean(7), type, r.GetString(2),
                     r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateTimeOffset>(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
             }

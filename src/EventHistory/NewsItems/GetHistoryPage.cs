@@ -48,13 +48,15 @@ public static class GetHistoryPage
         limit @limit
         """;
 
-    /// The revision whose content is current: the newest that is not a fact about the past (a
-    /// backward scan of the primary key that stops at the first such row, usually the newest).
-    public const string CurrentSql =
+    /// The last revision, and the one whose content is current: the newest that is not a fact about
+    /// the past. Both are backward scans of the primary key that stop at their first row (usually the
+    /// newest), in one round trip.
+    public const string LastAndCurrentSql =
         """
-        select revision from eh_item_revisions
-        where item_id = @id and event_type not in ('earlier_page_found', 'earlier_version_found')
-        order by revision desc limit 1
+        select (select max(revision) from eh_item_revisions where item_id = @id),
+               (select revision from eh_item_revisions
+                where item_id = @id and event_type not in ('earlier_page_found', 'earlier_version_found')
+                order by revision desc limit 1)
         """;
 
     public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Page>
@@ -62,8 +64,7 @@ public static class GetHistoryPage
         public async Task<Page> Handle(Query q, CancellationToken ct)
         {
             await using var conn = await db.OpenConnectionAsync(ct);
-            var current = await ScalarAsync(conn, CurrentSql, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
-            var last = await ScalarAsync(conn, "select max(revision) from eh_item_revisions where item_id = @id", q.ItemId, ct) ?? 0;
+            var (last, current) = await LastAndCurrentAsync(conn, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
 
             await using var cmd = new NpgsqlCommand(PageSql, conn);
             cmd.Parameters.AddWithValue("id", q.ItemId);
@@ -76,9 +77,8 @@ public static class GetHistoryPage
                 {
                     var revision = r.GetInt64(0);
                     var type = r.GetString(1);
-                    var kind = NewsItem.IsAboutThePast(type) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
                     var size = r.GetInt32(7);
-                    rows.Add((new Entry(revision, kind, revision == current, type, r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                    rows.Add((new Entry(revision, GetHistory.KindOf(revision, type), revision == current, type, r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
                         r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
                         size, size), size));
                 }
@@ -89,11 +89,13 @@ public static class GetHistoryPage
             return new Page(q.ItemId, last, entries, older);
         }
 
-        private static async Task<long?> ScalarAsync(NpgsqlConnection conn, string sql, Guid id, CancellationToken ct)
+        private static async Task<(long Last, long Current)?> LastAndCurrentAsync(NpgsqlConnection conn, Guid id, CancellationToken ct)
         {
-            await using var cmd = new NpgsqlCommand(sql, conn);
+            await using var cmd = new NpgsqlCommand(LastAndCurrentSql, conn);
             cmd.Parameters.AddWithValue("id", id);
-            return await cmd.ExecuteScalarAsync(ct) is long value ? value : null;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            return r.IsDBNull(1) ? null : (r.GetInt64(0), r.GetInt64(1));
         }
     }
 }
