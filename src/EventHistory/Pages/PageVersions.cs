@@ -4,8 +4,9 @@ namespace EventHistory.Pages;
 
 /// One version of a page file as a stream's history wrote it: its path, when, and its text
 /// (null: the file was deleted then). Listed is false for versions of a retracted item, which the
-/// site does not show.
-public sealed record FileVersion(string Path, DateTimeOffset WrittenAt, Func<string?> Text, bool Listed = true);
+/// site does not show. A day page's version also carries the page its text is rendered from
+/// (Day; null for a deletion), for the pages that show it otherwise than as Markdown.
+public sealed record FileVersion(string Path, DateTimeOffset WrittenAt, Func<string?> Text, bool Listed = true, DayPage? Day = null);
 
 /// The page files a history wrote, version by version, for the exporter (what the site showed as
 /// of a time) and the importer (whether a page is already what is in force at its path).
@@ -40,7 +41,7 @@ public static class PageVersions
             if (e is DayPagePublished published)
             {
                 indexPath = published.Page.Path;
-                yield return new FileVersion(published.FilePath, published.EditedAt, () => DayPageFormat.Render(published.Page));
+                yield return new FileVersion(published.FilePath, published.EditedAt, () => DayPageFormat.Render(published.Page), Day: published.Page);
             }
             else if (e is DayPageFileDeleted deleted && indexPath is not null)
                 yield return new FileVersion(DayPageFiles.PathOf(indexPath, deleted.FileName), deleted.EditedAt, () => null);
