@@ -117,12 +117,15 @@ public sealed class CommandContext(IServiceProvider services, ParseResult parse,
     public bool OutputIsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
     public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
 
-    /// --color always, or auto (the default) on a terminal when NO_COLOR is unset.
-    public bool Colour => Parse.GetValue<string>(CliOptions.ColorName) switch
+    /// Colour on stdout: --color always, or auto (the default) on a terminal when NO_COLOR is unset.
+    public bool Colour => ColourOn(OutputIsTerminal);
+
+    /// The same rule for a stream that is (or is not) a terminal: stderr's progress bar asks it too.
+    public bool ColourOn(bool terminal) => Parse.GetValue<string>(CliOptions.ColorName) switch
     {
         "always" => true,
         "never" => false,
-        _ => OutputIsTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+        _ => terminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
     };
 }
 

@@ -11,9 +11,8 @@ public static class ProgressDisplay
         Func<Action<double, double, string>, Task<T>> work, Action<double, double, string>? plain = null)
     {
         if (!c.ErrorIsTerminal) return await work(plain ?? ((_, _, _) => { }));
-        var colour = c.Parse.GetValue<string>(CliOptions.ColorName) != "never" && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         T result = default!;
-        await Tables.Console(c.Error, colour, terminal: true).Progress()
+        await Tables.Console(c.Error, c.ColourOn(terminal: true), terminal: true).Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
