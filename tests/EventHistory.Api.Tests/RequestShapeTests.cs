@@ -51,6 +51,7 @@ public sealed class RequestShapeTests(BadInputTests.SmallBodies server) : IClass
         var before = await EventCountAsync();
         var problem = await ProblemAsync(await PostRawAsync("/api/items", body), HttpStatusCode.BadRequest);
         Assert.Contains("needs a JSON object", ErrorFor(problem, "body"));
+        Assert.Equal(before, await EventCountAsync());
         var item = await CreateAsync();
         before = await EventCountAsync();
         await ProblemAsync(await PostRawAsync($"{item}/headline", body), HttpStatusCode.BadRequest);

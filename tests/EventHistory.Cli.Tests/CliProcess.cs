@@ -5,7 +5,10 @@ namespace EventHistory.Cli.Tests;
 /// Runs the built CLI (Release, as scripts/test.sh builds it) as a separate process.
 public static class CliProcess
 {
-    public static string Dll { get; } = Path.Combine(RepoRoot(), "src", "EventHistory.Cli", "bin", "Release", "net10.0", "EventHistory.Cli.dll");
+    /// The clone this test run was built from (the folder with EventHistory.sln).
+    public static string Repo { get; } = RepoRoot();
+
+    public static string Dll { get; } = Path.Combine(Repo, "src", "EventHistory.Cli", "bin", "Release", "net10.0", "EventHistory.Cli.dll");
 
     private static string RepoRoot()
     {

@@ -6,7 +6,7 @@ namespace EventHistory.Cli.Tests;
 /// would otherwise meet first; the compose setup script itself runs for real in ScriptTests.
 public sealed partial class DockerFilesTests
 {
-    private static string Repo => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(CliProcess.Dll)!, "..", "..", "..", "..", ".."));
+    private static string Repo => CliProcess.Repo;
     private static string Read(string path) => File.ReadAllText(Path.Combine(Repo, path));
 
     [Fact]

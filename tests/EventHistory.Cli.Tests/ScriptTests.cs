@@ -9,7 +9,7 @@ namespace EventHistory.Cli.Tests;
 /// user cannot enter) and the docker compose setup, run for real against PostgreSQL.
 public sealed class ScriptTests : CliTestBase
 {
-    private static string Repo => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(CliProcess.Dll)!, "..", "..", "..", "..", ".."));
+    private static string Repo => CliProcess.Repo;
 
     private static ProcessStartInfo Script(string file, IDictionary<string, string?> env)
     {
