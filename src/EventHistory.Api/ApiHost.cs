@@ -14,6 +14,7 @@ public static class ApiHost
         var connectionString = builder.Configuration["EVENTHISTORY_DB"]
             ?? throw new InvalidOperationException("Set EVENTHISTORY_DB to the PostgreSQL connection string.");
         var db = new NpgsqlDataSourceBuilder(Faults.FailFast(EventStore.ConnectionTuning.Apply(connectionString))).Build();
+        builder.Services.AddSingleton(ReplicaFrom(builder.Configuration));
         builder.Services.AddEventHistory(db);
         builder.Services.AddProblemDetails();
         builder.AddPolicies();
@@ -37,6 +38,7 @@ public static class ApiHost
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
+        app.UseMiddleware<ConsistencyTokens>();
         app.MapItems();
         // Every route under /api/items/{id} goes on this one group, which carries the archive check.
         var item = app.MapItemGroup();
@@ -56,5 +58,14 @@ public static class ApiHost
         app.MapStore();
         app.MapEventHistoryWeb();
         return app;
+    }
+
+    /// EVENTHISTORY_READ_DB: a replica for the reads that tolerate lag; EVENTHISTORY_READ_WAIT_MS: how
+    /// long a read with a consistency token waits for it (default 1000) before the primary serves it.
+    private static Replica ReplicaFrom(IConfiguration config)
+    {
+        if (config["EVENTHISTORY_READ_DB"] is not { Length: > 0 } readDb) return Replica.None;
+        var wait = int.TryParse(config["EVENTHISTORY_READ_WAIT_MS"], out var ms) && ms >= 0 ? ms : 1000;
+        return new Replica(new NpgsqlDataSourceBuilder(Faults.FailFast(EventStore.ConnectionTuning.Apply(readDb))).Build(), TimeSpan.FromMilliseconds(wait));
     }
 }

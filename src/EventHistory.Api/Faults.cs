@@ -15,7 +15,10 @@ public static class Faults
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException p) return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal);
+            // 25006: a write reached a server in recovery, as during a failover before the balancer
+            // has moved over to the new primary.
+            if (e is PostgresException p) return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction;
             if (e is NpgsqlException or SocketException or TimeoutException) return true;
         }
         return false;

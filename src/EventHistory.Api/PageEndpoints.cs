@@ -49,7 +49,7 @@ public static class PageEndpoints
                 ? Results.Problem(statusCode: 404, title: "Not found", detail: $"No day page at {path}.")
                 : Results.Text(latest, Markdown);
         }
-        var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
+        var db = await http.RequestServices.GetRequiredService<Infrastructure.ReadSource>().ForReadAsync(ct);
         var item = await NewsItemRows.FindByPathAsync(db, path, ct) is { } id ? await NewsItemRows.LoadCurrentAsync(db, id, ct) : null;
         if (item is null || item.Status == ItemStatus.Retracted || !item.HasPage)
             return Results.Problem(statusCode: 404, title: "Not found", detail: $"No news item page at {path}.");

@@ -5,6 +5,7 @@ using EventHistory.Projections;
 using FluentValidation;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace EventHistory;
@@ -23,6 +24,8 @@ public static class ServiceRegistration
         services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
+        services.TryAddSingleton(Replica.None);
+        services.AddScoped<ReadSource>();
         services.AddScoped<ItemEditor>();
         services.AddSingleton<ItemStates>();
         services.AddSingleton<Access.ApiKeys>();

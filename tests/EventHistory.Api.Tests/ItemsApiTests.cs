@@ -38,6 +38,15 @@ public sealed class ItemsApiTests(ApiServer server) : IClassFixture<ApiServer>
     private async Task<long> EventCountAsync() => await server.Db.ScalarAsync("select count(*) from mt_events");
 
     [Fact]
+    public async Task without_a_replica_a_write_answers_no_consistency_token_and_reads_name_the_primary()
+    {
+        var (location, created) = await CreateAsync();
+        Assert.False(created.Headers.Contains("Consistency-Token"));   // nothing to wait for: every read is on the primary
+        var read = await _http.GetAsync(location);
+        Assert.Equal("primary", Assert.Single(read.Headers.GetValues("Read-Source")));
+    }
+
+    [Fact]
     public async Task create_revise_twice_then_read_revision_one_and_list_three_revisions()
     {
         var (location, created) = await CreateAsync();

@@ -32,6 +32,19 @@ public sealed class PrivateCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// A streaming replica of this cluster (pg_basebackup -R), started on a port of its own, in hot standby.
+    public async Task<PrivateCluster> StartReplicaAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "eventhistory-replica-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        if (IsRoot) await RunAsync("chown", "postgres:", root);
+        var replica = new PrivateCluster(_bin, root, FreePort());
+        await AsOwnerAsync("pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-D", replica.Data, "-R", "-X", "stream", "-c", "fast");
+        await replica.StartServerAsync();
+        return replica;
+    }
+
     public Task StartServerAsync() => AsOwnerAsync("pg_ctl", "-D", Data, "-w", "-t", "60", "-l", Path.Combine(_root, "server.log"),
         "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {Data} -c fsync=off -c max_connections=100", "start");
 

@@ -12,10 +12,11 @@ public static class ListSourceTexts
 
     public sealed record Listing(Guid ItemId, Source Source, IReadOnlyList<SourceTextVersion> Versions);
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Listing>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Listing>
     {
         public async Task<Listing> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
             var versions = await SourceTextRows.ListAsync(db, q.ItemId, source.Url, ct);
             return new Listing(q.ItemId, source, [.. versions.Where(v => q.IncludeTrivial || !v.Trivial)]);
@@ -30,10 +31,11 @@ public static class GetSourceText
 
     public sealed record Text(SourceTextVersion Version, byte[] Body);
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Text>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Text>
     {
         public async Task<Text> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
             var found = await SourceTextRows.LoadAsync(db, q.ItemId, source.Url, q.Version, ct)
                 ?? throw new NotFoundException(q.Version is { } n

@@ -1,3 +1,4 @@
+using EventHistory.Infrastructure;
 using FluentValidation;
 using MediatR;
 using Npgsql;
@@ -20,10 +21,11 @@ public static class GetDay
             RuleFor(q => q.Edition).Must(e => e is "en" or "zh").WithMessage("'Edition' must be en or zh.");
     }
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Day>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Day>
     {
         public async Task<Day> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             var column = RevisionRows.Column(q.Clock);
             // Item ids are version 7 uuids, so ordering by id lists the day in the order items were created.
             await using var cmd = db.CreateCommand(q.At is null

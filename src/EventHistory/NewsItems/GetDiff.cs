@@ -54,10 +54,11 @@ public static class GetDiff
         return added.Count == 0 && removed.Count == 0 ? null : new ListChange<T>(added, removed);
     }
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, ItemDiff>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, ItemDiff>
     {
         public async Task<ItemDiff> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             var found = await RevisionRows.LoadRevisionsAsync(db, q.ItemId, [q.From, q.To], ct);
             foreach (var revision in new[] { q.From, q.To })
                 if (!found.ContainsKey(revision)) throw new NotFoundException($"Revision {revision} of news item {q.ItemId}");

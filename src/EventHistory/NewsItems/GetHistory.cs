@@ -21,10 +21,11 @@ public static class GetHistory
     public static string KindOf(long revision, string eventType) =>
         NewsItem.IsAboutThePast(eventType) ? "Earlier version found" : revision == 1 ? "First version" : "Update";
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, IReadOnlyList<Entry>>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, IReadOnlyList<Entry>>
     {
         public async Task<IReadOnlyList<Entry>> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand(
                 """
                 select r.revision, r.event_type, r.headline, coalesce(r.event_edited_at, r.edited_at), r.recorded_at, r.editor, r.reason,

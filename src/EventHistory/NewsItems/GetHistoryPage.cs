@@ -59,10 +59,11 @@ public static class GetHistoryPage
                 order by revision desc limit 1)
         """;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Page>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Page>
     {
         public async Task<Page> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var conn = await db.OpenConnectionAsync(ct);
             var (last, current) = await LastAndCurrentAsync(conn, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
 

@@ -11,10 +11,11 @@ public static class GetItemAsOf
 {
     public sealed record Query(Guid ItemId, DateTimeOffset At, Clock Clock = Clock.Edited) : IRequest<NewsItem>;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, NewsItem>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, NewsItem>
     {
         public async Task<NewsItem> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             var item = await RevisionRows.LoadAsOfAsync(db, q.ItemId, q.Clock, q.At, ct)
                 ?? throw new NotFoundException($"News item {q.ItemId} as of {q.At:yyyy-MM-ddTHH:mm:ssZ}");
             return await RevisionRows.WithRelatedAsOfAsync(db, item, q.Clock, q.At, ct);

@@ -1,3 +1,4 @@
+using EventHistory.Infrastructure;
 using FluentValidation;
 using MediatR;
 using Npgsql;
@@ -21,10 +22,11 @@ public static class GetLatestDays
         }
     }
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, IReadOnlyList<DateOnly>>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, IReadOnlyList<DateOnly>>
     {
         public async Task<IReadOnlyList<DateOnly>> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand(q.At is null
                 ? "select date from eh_items where edition = @edition and status = 'Published' group by date order by date desc limit @limit"
                 : $"""

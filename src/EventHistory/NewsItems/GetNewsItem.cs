@@ -1,6 +1,5 @@
 using EventHistory.Infrastructure;
 using MediatR;
-using Npgsql;
 
 namespace EventHistory.NewsItems;
 
@@ -9,10 +8,10 @@ public static class GetNewsItem
 {
     public sealed record Query(Guid ItemId) : IRequest<NewsItem>;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, NewsItem>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, NewsItem>
     {
         public async Task<NewsItem> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.LoadCurrentAsync(db, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+            await NewsItemRows.LoadCurrentAsync(await reads.ForReadAsync(ct), q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
     }
 }
 
@@ -21,10 +20,10 @@ public static class GetRevision
 {
     public sealed record Query(Guid ItemId, long Revision) : IRequest<NewsItem>;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, NewsItem>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, NewsItem>
     {
         public async Task<NewsItem> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.LoadRevisionAsync(db, q.ItemId, q.Revision, ct)
+            await NewsItemRows.LoadRevisionAsync(await reads.ForReadAsync(ct), q.ItemId, q.Revision, ct)
             ?? throw new NotFoundException($"Revision {q.Revision} of news item {q.ItemId}");
     }
 }
@@ -34,9 +33,9 @@ public static class FindNewsItemByPath
 {
     public sealed record Query(string Path) : IRequest<Guid>;
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Guid>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Guid>
     {
         public async Task<Guid> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.FindByPathAsync(db, q.Path, ct) ?? throw new NotFoundException($"A news item at {q.Path}");
+            await NewsItemRows.FindByPathAsync(await reads.ForReadAsync(ct), q.Path, ct) ?? throw new NotFoundException($"A news item at {q.Path}");
     }
 }

@@ -24,10 +24,11 @@ public static class Mementos
 
     public sealed record Around(Memento Self, Memento First, Memento Last, Memento? Prev, Memento? Next);
 
-    public sealed class TimeMapHandler(NpgsqlDataSource db) : IRequestHandler<TimeMap, IReadOnlyList<Memento>>
+    public sealed class TimeMapHandler(ReadSource reads) : IRequestHandler<TimeMap, IReadOnlyList<Memento>>
     {
         public async Task<IReadOnlyList<Memento>> Handle(TimeMap q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand("select revision, edited_at from eh_item_revisions where item_id = @id order by revision");
             cmd.Parameters.AddWithValue("id", q.ItemId);
             var all = await ReadAsync(cmd, ct);
@@ -35,10 +36,11 @@ public static class Mementos
         }
     }
 
-    public sealed class TimeGateHandler(NpgsqlDataSource db) : IRequestHandler<TimeGate, Memento>
+    public sealed class TimeGateHandler(ReadSource reads) : IRequestHandler<TimeGate, Memento>
     {
         public async Task<Memento> Handle(TimeGate q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand(
                 """
                 select revision, edited_at from (
@@ -61,10 +63,11 @@ public static class Mementos
         }
     }
 
-    public sealed class NeighboursHandler(NpgsqlDataSource db) : IRequestHandler<Neighbours, Around>
+    public sealed class NeighboursHandler(ReadSource reads) : IRequestHandler<Neighbours, Around>
     {
         public async Task<Around> Handle(Neighbours q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand(
                 """
                 select revision, edited_at from eh_item_revisions

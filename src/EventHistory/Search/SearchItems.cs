@@ -23,10 +23,11 @@ public static class SearchItems
         }
     }
 
-    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, IReadOnlyList<Hit>>
+    public sealed class Handler(ReadSource reads) : IRequestHandler<Query, IReadOnlyList<Hit>>
     {
         public async Task<IReadOnlyList<Hit>> Handle(Query q, CancellationToken ct)
         {
+            var db = await reads.ForReadAsync(ct);
             await using var cmd = db.CreateCommand(
                 """
                 select i.item_id, i.headline, i.edition, i.date, i.slug, ts_rank(i.document, query)::float8,
