@@ -122,6 +122,18 @@ public sealed class ReplicaReadTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task a_write_that_reaches_a_server_in_recovery_is_unavailability_not_a_bug()
+    {
+        // As when a balancer still points at a primary that was just demoted: the server refuses the write.
+        await using var conn = new NpgsqlConnection(_replica.ConnectionString + ";Pooling=false");
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("insert into eh_api_keys (name, role, key_hash) values ('x', 1, 'x')", conn);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, refused.SqlState);
+        Assert.True(Faults.IsDatabaseUnavailable(refused));
+    }
+
     private async Task<(Guid Id, string Token)> CreateAsync(string headline)
     {
         var created = await _editor.PostAsJsonAsync("/api/items", new { date = "2018-01-10", headline });
