@@ -28,8 +28,12 @@ public interface IInlineProjection
     /// up to date with the events, in order; the store sends them in the append's batch.
     ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct);
 
-    /// Runs in the append's transaction after its batch, before the commit. Nothing by default; it
-    /// costs a round trip only for a projection that uses it (the tests hold appends open here).
+    /// Whether AfterAppendAsync does anything: if no projection does, the commit is sent in the
+    /// append's batch (one round trip); else it waits for AfterAppendAsync (two or more).
+    bool RunsAfterAppend => false;
+
+    /// Runs in the append's transaction after its batch, before the commit, when RunsAfterAppend.
+    /// Nothing by default (the tests hold appends open here).
     Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct) =>
         Task.CompletedTask;
 }

@@ -9,6 +9,8 @@ public sealed class MischiefProjection : IInlineProjection
 {
     public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct) => ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>([]);
 
+    public bool RunsAfterAppend => true;
+
     public async Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
@@ -27,6 +29,8 @@ public sealed class HoldingProjection : IInlineProjection
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct) => ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>([]);
+
+    public bool RunsAfterAppend => true;
 
     public async Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {

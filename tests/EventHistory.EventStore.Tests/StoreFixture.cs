@@ -25,6 +25,9 @@ public sealed class CountingProjection : IInlineProjection
         return ValueTask.FromResult<IReadOnlyList<NpgsqlBatchCommand>>(writes);
     }
 
+    /// Only an append meant to fail waits for AfterAppendAsync; the others commit in their batch.
+    public bool RunsAfterAppend => FailNext;
+
     /// Fails after the events went into the batch (their sequence numbers are drawn): the whole append rolls back.
     public Task AfterAppendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
