@@ -37,6 +37,34 @@ public sealed partial class DockerFilesTests
         Assert.Contains("COPY samples", Read("src/EventHistory.Api/Dockerfile"));
     }
 
+    [Fact]
+    public void the_cluster_profile_runs_two_patroni_nodes_in_synchronous_mode_behind_a_proxy_haproxy_accepts()
+    {
+        var compose = Read("docker-compose.yml");
+        foreach (var service in new[] { "etcd", "pg1", "pg2", "proxy", "cluster-setup", "api1", "api2" })
+            Assert.Matches($@"(?m)^  {Regex.Escape(service)}:", compose);
+        // Five say so; pg2 and api2 inherit it from pg1 and api1, so a plain `up` starts none of them.
+        Assert.Equal(5, Regex.Matches(compose, @"profiles: \[""cluster""\]").Count);
+        Assert.Contains("EVENTHISTORY_READ_DB: \"Host=proxy;Port=5433", compose);
+        var patroni = Read("docker/cluster/patroni.yml");
+        Assert.Matches(@"(?m)^\s+synchronous_mode: true", patroni);
+        Assert.Matches(@"(?m)^\s+hosts: etcd:2379", patroni);
+
+        // HAProxy checks its configuration for real (the image's paths are the repo's here).
+        var config = Path.Combine(Path.GetTempPath(), $"eh-haproxy-{Guid.NewGuid():N}.cfg");
+        File.WriteAllText(config, Read("docker/cluster/haproxy.cfg").Replace("/etc/haproxy/503.http", Path.Combine(Repo, "scripts/cluster/503.http")));
+        try
+        {
+            var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("haproxy", ["-c", "-f", config])
+                { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var said = check.StandardError.ReadToEnd() + check.StandardOutput.ReadToEnd();
+            check.WaitForExit();
+            Assert.True(check.ExitCode == 0, said);
+            Assert.Contains("Configuration file is valid", said);
+        }
+        finally { File.Delete(config); }
+    }
+
     [GeneratedRegex(@"(?m)^USER\s+(\S+)")]
     private static partial Regex UserLine();
 
