@@ -15,6 +15,8 @@ public sealed class NewsItemProjection : IInlineProjection
     {
         var states = await StatesBeforeAsync(input, ct);
         var writes = new List<NpgsqlBatchCommand>();
+        // A batch may hold many events of one stream (an import): its current row is written once, last.
+        var latest = new Dictionary<Guid, (NewsItem State, ProjectedEvent Event, string Json)>();
         foreach (var projected in input.Events)
         {
             if (projected.Data is not INewsItemEvent e) continue;
@@ -23,8 +25,9 @@ public sealed class NewsItemProjection : IInlineProjection
                 throw new ConcurrencyException(projected.StreamId, projected.Version - 1, previous?.Revision ?? 0);
             var state = previous is null ? NewsItem.Create((NewsItemCreated)e) : previous.Apply(e);
             states[projected.StreamId] = state;
-            Write(writes, state, projected, e);
+            latest[projected.StreamId] = (state, projected, WriteRevision(writes, state, projected, e));
         }
+        foreach (var (state, projected, json) in latest.Values) writes.Add(Current(state, projected, json));
         return writes;
     }
 
@@ -50,9 +53,9 @@ public sealed class NewsItemProjection : IInlineProjection
         return states;
     }
 
-    private static void Write(List<NpgsqlBatchCommand> writes, NewsItem state, ProjectedEvent stored, INewsItemEvent e)
+    /// The item's current row, as of its last event in the batch.
+    private static NpgsqlBatchCommand Current(NewsItem state, ProjectedEvent stored, string json)
     {
-        var json = JsonSerializer.Serialize(state, EventTypes.Json);
         var upsert = new NpgsqlBatchCommand(
             """
             insert into eh_items (id, revision, date, headline, slug, path, edition, status, edited_at, recorded_at, state)
@@ -63,8 +66,13 @@ public sealed class NewsItemProjection : IInlineProjection
                 state = excluded.state
             """);
         AddItemParameters(upsert, state, stored, json);
-        writes.Add(upsert);
+        return upsert;
+    }
 
+    /// The revision's row and the paths the event names; answers the state's JSON.
+    private static string WriteRevision(List<NpgsqlBatchCommand> writes, NewsItem state, ProjectedEvent stored, INewsItemEvent e)
+    {
+        var json = JsonSerializer.Serialize(state, EventTypes.Json);
         var revision = new NpgsqlBatchCommand(
             """
             insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at)
@@ -84,6 +92,7 @@ public sealed class NewsItemProjection : IInlineProjection
         path.Parameters.AddWithValue("id", state.Id);
         path.Parameters.AddWithValue("rev", state.Revision);
         writes.Add(path);
+        return json;
     }
 
     private static void AddItemParameters(NpgsqlBatchCommand cmd, NewsItem state, ProjectedEvent stored, string json)
