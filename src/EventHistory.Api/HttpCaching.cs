@@ -24,8 +24,9 @@ public sealed record CachingMetadata(Caching Caching, string ETagMeaning, string
 public sealed record ReadAccess(bool Open);
 
 /// Strong ETags, Cache-Control and the 304 to If-None-Match (RFC 9110 13.1.2) for the reads that
-/// declare a CachingMetadata. A handler finds the answer's identity, then calls Answer: when the
-/// client already has that representation it gets a 304 with no body, before anything is rendered.
+/// declare a CachingMetadata. A handler finds the answer (a tag for something gone must not get a
+/// 304), then calls Answer with its identity: when the client already has that representation it
+/// gets a 304 with no body, and where the identity is known without rendering, nothing is rendered.
 public static class HttpCaching
 {
     public const int Year = 31536000;

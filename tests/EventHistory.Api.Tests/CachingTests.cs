@@ -283,7 +283,7 @@ public sealed class CachingTests(ApiServer server) : IClassFixture<ApiServer>
                      ("/api/items/{id}/revisions/{revision}", Immutable), ("/api/items/{id}/revisions/{revision}/page", Immutable),
                      ("/api/items/{id}/diff", Immutable), ("/api/items/{id}", Revalidated), ("/api/items/{id}/revisions", Revalidated),
                      ("/api/items/{id}/timemap", Revalidated), ("/news/{year}/{month}/{day}/{file}", Revalidated),
-                     ("/api/days/{date}", Revalidated), ("/api/changes", Revalidated),
+                     ("/api/days/{date}", Revalidated), ("/api/changes", Revalidated), ("/api/search", Revalidated),
                  })
         {
             var get = document["paths"]![path]!["get"]!;
