@@ -41,9 +41,10 @@ public static class PageEndpoints
 
     private const string PageETag = "A hash of the page's bytes.";
 
-    /// An item's page as it stood at one of its revisions, byte for byte as the exporter writes it
-    /// for that revision: immutable, as the revision is. A revision that had no page (the item was
-    /// retracted then, or is known only from another page's Changes list) is a 404.
+    /// An item's page as it stood at one of its revisions: for a revision that wrote the page, byte
+    /// for byte what the exporter writes for it; for one that did not (an earlier version found, an
+    /// attachment) the page as it still stood. Immutable, as the revision is. A revision that had no
+    /// page (the item was retracted then, or is known only from another page's Changes list) is a 404.
     public static void MapRevisionPages(this RouteGroupBuilder item) =>
         item.MapGet("/revisions/{revision}/page", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
