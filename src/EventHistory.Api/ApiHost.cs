@@ -32,6 +32,7 @@ public static class ApiHost
         var app = builder.Build();
         await ServiceRegistration.EnsureSchemaAsync(db);
         app.UseRequestLimits();
+        app.UseCachingOfErrors();
         app.UseStatusCodePages(async context => await BindingProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<ProblemMapping>();
         app.UseAuthentication();
@@ -48,6 +49,7 @@ public static class ApiHost
         item.MapItemChanges();
         item.MapMementos();
         item.MapArticles();
+        item.MapRevisionPages();
         item.MapItemStore();
         app.MapHealth();
         app.MapChanges();

@@ -51,6 +51,8 @@ public static class Policies
     public static void AddPolicies(this WebApplicationBuilder builder)
     {
         var openReads = !string.Equals(builder.Configuration["EVENTHISTORY_OPEN_READS"], "false", StringComparison.OrdinalIgnoreCase);
+        // Caching needs it too: an answer that needed a key may go to a private cache only (HttpCaching).
+        builder.Services.AddSingleton(new ReadAccess(openReads));
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

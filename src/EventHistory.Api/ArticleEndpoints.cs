@@ -32,21 +32,29 @@ public static class ArticleEndpoints
             .WithName("CaptureSourceText").WithSummary("Capture a source article's text (201 new version, 200 unchanged)").ReadsPlainText()
             .Produces<CaptureSourceText.Captured>(200).Produces<CaptureSourceText.Captured>(201).ProducesProblem(404).AppendsEvents(OpenApi.IfMatchUse.Optional).SendsETag(201);
 
-        source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)))
-            .WithName("ListSourceTexts").WithSummary("List the captured versions of a source's text").Produces<ListSourceTexts.Listing>().ProducesProblem(404);
+        source.MapGet("/texts", async (Guid id, string source, string? includeTrivial, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            HttpCaching.Json(http, Caching.Revalidated, await mediator.Send(new ListSourceTexts.Query(id, source, Flag(includeTrivial, "includeTrivial") ?? true), ct)))
+            .WithName("ListSourceTexts").WithSummary("List the captured versions of a source's text").Produces<ListSourceTexts.Listing>().ProducesProblem(404)
+            .Revalidated("A hash of the listing: it changes with every version captured.");
 
-        source.MapGet("/texts/{version}", async (Guid id, string source, int version, IMediator mediator, CancellationToken ct) =>
+        // A captured version is never changed, so named by its source's URL it is immutable. A position
+        // ("1") names whatever source is there now, which an edit of the sources changes: revalidated.
+        source.MapGet("/texts/{version}", async (Guid id, string source, int version, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             QueryParameters.RequirePositive(version, "version");
             var text = await mediator.Send(new GetSourceText.Query(id, source, version), ct);
-            return Results.Bytes(text.Body, "text/plain; charset=utf-8");
-        }).WithName("GetSourceText").WithSummary("Read one version of a source's text").Produces<string>(200, "text/plain").ProducesProblem(404);
+            return HttpCaching.Answer(http, ByPosition(source) ? Caching.Revalidated : Caching.Immutable,
+                HttpCaching.Tag(text.Version.Sha256), () => Results.Bytes(text.Body, "text/plain; charset=utf-8"));
+        }).WithName("GetSourceText").WithSummary("Read one version of a source's text").Produces<string>(200, "text/plain").ProducesProblem(404)
+            .Immutable("The text's SHA-256 in hex.", unless: "the source is named by its position rather than its URL");
 
         source.MapGet("/texts/diff", async (Guid id, string source, string? from, string? to, IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new DiffSourceTexts.Query(id, source, Version(from, "from"), Version(to, "to")), ct)))
             .WithName("DiffSourceTexts").WithSummary("Compare two versions of a source's text").Produces<DiffSourceTexts.Result>().ProducesProblem(404);
     }
+
+    /// Whether {source} is a position in the item's current sources rather than a URL (SourceReference).
+    private static bool ByPosition(string source) => source.Trim() is { Length: > 0 } text && text.All(char.IsAsciiDigit);
 
     private static DateTimeOffset? Time(string? text) =>
         text is null ? null

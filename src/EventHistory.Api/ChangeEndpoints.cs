@@ -13,26 +13,30 @@ public static class ChangeEndpoints
     public static void MapChanges(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/changes", (string? after, string? editor, string? since, string? until, string? type, int? limit,
-                IMediator m, CancellationToken ct) => PageAsync(null, after, editor, since, until, type, limit, m, ct))
+                IMediator m, HttpContext http, CancellationToken ct) => PageAsync(null, after, editor, since, until, type, limit, m, http, ct))
             .WithName("GetChanges").WithSummary("The audit feed of every change, in commit order").Produces<GetChanges.Page>()
-            .RequireAuthorization(Policies.Read);
+            .RequireAuthorization(Policies.Read).Revalidated(FeedETag);
 
         app.MapGet("/api/changes.atom", async (IMediator m, HttpContext http, CancellationToken ct) =>
-                Results.Text(Feed(await m.Send(new GetChanges.Recent(), ct), BaseUri(http)), "application/atom+xml; charset=utf-8"))
+                HttpCaching.Text(http, Caching.Revalidated, Feed(await m.Send(new GetChanges.Recent(), ct), BaseUri(http)), "application/atom+xml; charset=utf-8"))
             .WithName("GetChangesFeed").WithSummary("Recent changes as an Atom feed").Produces<string>(200, "application/atom+xml")
-            .RequireAuthorization(Policies.Read);
+            .RequireAuthorization(Policies.Read).Revalidated(FeedETag);
     }
+
+    /// A feed grows with every change, and a page of it has no identity shorter than its content:
+    /// its ETag is a hash of its bytes, and caches revalidate it.
+    private const string FeedETag = "A hash of the answer: it changes when a change is added to it.";
 
     /// One item's audit feed.
     public static void MapItemChanges(this RouteGroupBuilder item) =>
         item.MapGet("/changes", (Guid id, string? after, string? editor, string? since, string? until, string? type,
-                int? limit, IMediator m, CancellationToken ct) => PageAsync(id, after, editor, since, until, type, limit, m, ct))
+                int? limit, IMediator m, HttpContext http, CancellationToken ct) => PageAsync(id, after, editor, since, until, type, limit, m, http, ct))
             .WithName("GetItemChanges").WithSummary("The audit feed of one item").Produces<GetChanges.Page>()
-            .RequireAuthorization(Policies.Read);
+            .RequireAuthorization(Policies.Read).Revalidated(FeedETag);
 
     private static async Task<IResult> PageAsync(Guid? item, string? after, string? editor, string? since, string? until, string? type,
-        int? limit, IMediator m, CancellationToken ct) =>
-        Results.Ok(await m.Send(new GetChanges.Query(
+        int? limit, IMediator m, HttpContext http, CancellationToken ct) =>
+        HttpCaching.Json(http, Caching.Revalidated, await m.Send(new GetChanges.Query(
             QueryParameters.Cursor(after, "after"), item, string.IsNullOrEmpty(editor) ? null : editor,
             QueryParameters.Time(since, "since"), QueryParameters.Time(until, "until"),
             string.IsNullOrEmpty(type) ? null : type, limit ?? 100), ct));

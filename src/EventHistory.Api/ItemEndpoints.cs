@@ -47,11 +47,15 @@ public static class ItemEndpoints
     {
         item.MapGet("", async (Guid id, string? asOf, string? recordedAsOf, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
-            var news = await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) ?? await mediator.Send(new GetNewsItem.Query(id), ct);
-            SetETag(http, news.Revision);
             MementoEndpoints.AddOriginalHeaders(http, id);
-            return Results.Ok(news);
-        }).WithName("GetItem").WithSummary("Read an item, now or as of a time").Produces<NewsItem>().ProducesProblem(404).SendsETag();
+            // As of a time, related items show their headlines as of then too: the revision alone does not say what the bytes are.
+            if (await HistoryEndpoints.AsOfAsync(id, asOf, recordedAsOf, mediator, ct) is { } past)
+                return HttpCaching.Json(http, Caching.Revalidated, past);
+            // The current item's ETag is its revision, the one an edit sends back as If-Match; every change is a new revision.
+            var news = await mediator.Send(new GetNewsItem.Query(id), ct);
+            return HttpCaching.Answer(http, Caching.Revalidated, HttpCaching.Tag(news.Revision), () => Results.Ok(news));
+        }).WithName("GetItem").WithSummary("Read an item, now or as of a time").Produces<NewsItem>().ProducesProblem(404)
+            .Revalidated("Now, the item's revision (\"3\"), to send as If-Match with the next edit; as of a time, a hash of the answer.");
 
         item.MapPost("/headline", async (Guid id, HeadlineBody body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
@@ -60,18 +64,24 @@ public static class ItemEndpoints
             return Results.Ok(result);
         }).RequireAuthorization(Policies.Edit).ItemEdit("ReviseHeadline", "Revise the headline");
 
-        item.MapGet("/revisions", async (Guid id, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new GetHistory.Query(id), ct)))
-            .WithName("GetRevisions").WithSummary("List an item's revisions").Produces<IReadOnlyList<GetHistory.Entry>>().ProducesProblem(404);
+        item.MapGet("/revisions", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            HttpCaching.Json(http, Caching.Revalidated, await mediator.Send(new GetHistory.Query(id), ct)))
+            .WithName("GetRevisions").WithSummary("List an item's revisions").Produces<IReadOnlyList<GetHistory.Entry>>().ProducesProblem(404)
+            .Revalidated("A hash of the list: it changes with every revision added.");
 
+        // A revision never changes once written, so its permalink is immutable; its ETag is its number,
+        // as the item's ETag was at that revision. Its Link names only neighbours that never change (MementoEndpoints).
         item.MapGet("/revisions/{revision}", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             QueryParameters.RequirePositive(revision, "revision");
             var item = await mediator.Send(new GetRevision.Query(id, revision), ct);
-            SetETag(http, item.Revision);
-            await MementoEndpoints.AddMementoHeadersAsync(http, mediator, id, revision, ct);
-            return Results.Ok(item);
-        }).WithName("GetRevision").WithSummary("Read one revision of an item").Produces<NewsItem>().ProducesProblem(404).SendsETag();
+            return await HttpCaching.AnswerAsync(http, Caching.Immutable, HttpCaching.Tag(item.Revision), async () =>
+            {
+                await MementoEndpoints.AddMementoHeadersAsync(http, mediator, id, revision, ct);
+                return Results.Ok(item);
+            });
+        }).WithName("GetRevision").WithSummary("Read one revision of an item").Produces<NewsItem>().ProducesProblem(404)
+            .Immutable("The revision's number (\"3\"): the item's ETag as it was at that revision.");
     }
 
     public static void SetETag(HttpContext http, long revision) => http.Response.Headers.ETag = $"\"{revision}\"";

@@ -1,4 +1,3 @@
-using System.Text;
 using EventHistory.NewsItems;
 using MediatR;
 
@@ -40,8 +39,9 @@ public static class MementoEndpoints
                 var rel = (i == 0 ? "first " : "") + (i == mementos.Count - 1 ? "last " : "") + "memento";
                 links.Add($"<{uris.Revision(mementos[i].Revision)}>; rel=\"{rel}\"; datetime=\"{QueryParameters.HttpDate(mementos[i].Datetime)}\"");
             }
-            return Results.Text(string.Join(",\n", links) + "\n", LinkFormat, Encoding.UTF8);
-        }).WithName("GetTimeMap").WithSummary("Every revision with its datetime (RFC 7089)").Produces<string>(200, LinkFormat).ProducesProblem(404);
+            return HttpCaching.Text(http, Caching.Revalidated, string.Join(",\n", links) + "\n", $"{LinkFormat}; charset=utf-8");
+        }).WithName("GetTimeMap").WithSummary("Every revision with its datetime (RFC 7089)").Produces<string>(200, LinkFormat).ProducesProblem(404)
+            .Revalidated("A hash of the timemap: it changes with every revision added.");
     }
 
     /// The original resource names its TimeGate and TimeMap (RFC 7089 section 5.1).
@@ -51,7 +51,9 @@ public static class MementoEndpoints
         http.Response.Headers.Link = $"<{uris.TimeGate}>; rel=\"timegate\", <{uris.TimeMap}>; rel=\"timemap\"; type=\"{LinkFormat}\"";
     }
 
-    /// Memento-Datetime and Link on a revision response.
+    /// Memento-Datetime and Link on a revision response. A revision is immutable (cached for a year), so
+    /// its Link names only what never changes: the first and the previous memento. The last and the
+    /// next change as revisions are added (RFC 7089 makes them optional); the timemap names them.
     public static async Task AddMementoHeadersAsync(HttpContext http, IMediator m, Guid id, long revision, CancellationToken ct)
     {
         var around = await m.Send(new Mementos.Neighbours(id, revision), ct);
@@ -63,10 +65,8 @@ public static class MementoEndpoints
             $"<{uris.TimeGate}>; rel=\"timegate\"",
             $"<{uris.TimeMap}>; rel=\"timemap\"; type=\"{LinkFormat}\"",
             Memento("first memento", around.First),
-            Memento("last memento", around.Last),
         };
         if (around.Prev is { } prev) links.Add(Memento("prev memento", prev));
-        if (around.Next is { } next) links.Add(Memento("next memento", next));
         http.Response.Headers["Memento-Datetime"] = QueryParameters.HttpDate(around.Self.Datetime);
         http.Response.Headers.Link = string.Join(", ", links);
     }

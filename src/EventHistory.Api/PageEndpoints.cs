@@ -31,11 +31,32 @@ public static class PageEndpoints
 
         app.MapGet("/news/{year}/{month}/{day}/{file}", (string year, string month, string day, string file, HttpContext http, CancellationToken ct) =>
             ServeAsync($"/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read)
-            .WithName("GetPage").WithSummary("A page as the site has it (older paths answer 301)").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404);
+            .WithName("GetPage").WithSummary("A page as the site has it (older paths answer 301)").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404)
+            .Revalidated(PageETag);
         app.MapGet("/zh/news/{year}/{month}/{day}/{file}", (string year, string month, string day, string file, HttpContext http, CancellationToken ct) =>
             ServeAsync($"/zh/news/{year}/{month}/{day}/{file}", http, ct)).RequireAuthorization(Policies.Read)
-            .WithName("GetZhPage").WithSummary("A page of the zh edition as the site has it").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404);
+            .WithName("GetZhPage").WithSummary("A page of the zh edition as the site has it").Produces<string>(200, "text/markdown").Produces(301).ProducesProblem(404)
+            .Revalidated(PageETag);
     }
+
+    private const string PageETag = "A hash of the page's bytes.";
+
+    /// An item's page as it stood at one of its revisions: for a revision that wrote the page, byte
+    /// for byte what the exporter writes for it; for one that did not (an earlier version found, an
+    /// attachment) the page as it still stood. Immutable, as the revision is. A revision that had no
+    /// page (the item was retracted then, or is known only from another page's Changes list) is a 404.
+    public static void MapRevisionPages(this RouteGroupBuilder item) =>
+        item.MapGet("/revisions/{revision}/page", async (Guid id, long revision, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            QueryParameters.RequirePositive(revision, "revision");
+            var state = await mediator.Send(new GetRevision.Query(id, revision), ct);
+            if (state.Status == ItemStatus.Retracted || !state.HasPage)
+                return Results.Problem(statusCode: 404, title: "Not found",
+                    detail: $"Revision {revision} of news item {id} has no page: " +
+                            (state.HasPage ? "the item was retracted then." : "it is known only from another page's Changes list."));
+            return HttpCaching.Text(http, Caching.Immutable, ItemPageRenderer.Render(state.Page), Markdown);
+        }).WithName("GetRevisionPage").WithSummary("An item's page as it stood at a revision (text/markdown)")
+            .Produces<string>(200, "text/markdown").ProducesProblem(404).Immutable(PageETag);
 
     private static async Task<IResult> ServeAsync(string path, HttpContext http, CancellationToken ct)
     {
@@ -47,13 +68,19 @@ public static class PageEndpoints
             var latest = PageVersions.InForce(PageVersions.OfDay(days.Select(e => e.Data)), path, DateTimeOffset.MaxValue)?.Text();
             return latest is null
                 ? Results.Problem(statusCode: 404, title: "Not found", detail: $"No day page at {path}.")
-                : Results.Text(latest, Markdown);
+                : HttpCaching.Text(http, Caching.Revalidated, latest, Markdown);
         }
         var db = await http.RequestServices.GetRequiredService<Infrastructure.ReadSource>().ForReadAsync(ct);
         var item = await NewsItemRows.FindByPathAsync(db, path, ct) is { } id ? await NewsItemRows.LoadCurrentAsync(db, id, ct) : null;
         if (item is null || item.Status == ItemStatus.Retracted || !item.HasPage)
             return Results.Problem(statusCode: 404, title: "Not found", detail: $"No news item page at {path}.");
-        if (item.Path != path) return Results.Redirect(item.Path, permanent: true);
-        return Results.Text(ItemPageRenderer.Render(item.Page), Markdown);
+        if (item.Path != path)
+        {
+            // Permanent, but not for ever: a later edit may move the item on again, or back to this
+            // path (a cached redirect would then loop), so caches ask again before following it.
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Redirect(item.Path, permanent: true);
+        }
+        return HttpCaching.Text(http, Caching.Revalidated, ItemPageRenderer.Render(item.Page), Markdown);
     }
 }

@@ -17,8 +17,9 @@ public static class ProjectionEndpoints
             Results.Ok(await mediator.Send(new RebuildProjection.Command(name), ct))).RequireAuthorization(Policies.Admin)
             .WithName("RebuildProjection").WithSummary("Rebuild a projection (admin)").Produces<RebuildProjection.Result>().ProducesProblem(404).ProducesProblem(409);
 
-        app.MapGet("/api/search", async (string? q, int? limit, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new SearchItems.Query(q ?? "", limit ?? 20), ct))).RequireAuthorization(Policies.Read)
-            .WithName("SearchItems").WithSummary("Full-text search of the current items").Produces<IReadOnlyList<SearchItems.Hit>>();
+        app.MapGet("/api/search", async (string? q, int? limit, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            HttpCaching.Json(http, Caching.Revalidated, await mediator.Send(new SearchItems.Query(q ?? "", limit ?? 20), ct))).RequireAuthorization(Policies.Read)
+            .WithName("SearchItems").WithSummary("Full-text search of the current items").Produces<IReadOnlyList<SearchItems.Hit>>()
+            .Revalidated("A hash of the hits: any edit of a current item may change them.");
     }
 }

@@ -47,10 +47,11 @@ public sealed class GeneratedClientTests(ApiServer server) : IClassFixture<ApiSe
         Assert.Equal("ConflictProblemDetails", ((object)problem).GetType().Name);
         Assert.Equal(2L, (long)problem.CurrentRevision);
 
-        var first = await client.GetRevisionAsync(id, 1L);
+        // GetRevisionAsync(id, revision, ifNoneMatch), GetItemAsync(id, asOf, recordedAsOf, ifNoneMatch): reads take If-None-Match.
+        var first = await client.GetRevisionAsync(id, 1L, null);
         Assert.Equal("Putin expels 755 United States diplomats", (string)first.Headline);
         Assert.Equal(1L, (long)first.Revision);
-        var current = await client.GetItemAsync(id, null, null);
+        var current = await client.GetItemAsync(id, null, null, null);
         Assert.Equal("Putin expels 755 U.S. diplomats", (string)current.Headline);
     }
 }

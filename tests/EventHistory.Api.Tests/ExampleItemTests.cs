@@ -110,7 +110,7 @@ public sealed class ExampleItemTests(ExampleItemTests.Seeded seeded) : IClassFix
     }
 
     [Fact]
-    public async Task a_revision_carries_memento_datetime_and_links_to_its_neighbours()
+    public async Task a_revision_carries_memento_datetime_and_links_to_the_neighbours_that_never_change()
     {
         var response = await _http.GetAsync($"{Item}/revisions/2");
         Assert.Equal("Sun, 27 Aug 2017 03:48:44 GMT", response.Headers.GetValues("Memento-Datetime").Single());
@@ -118,10 +118,13 @@ public sealed class ExampleItemTests(ExampleItemTests.Seeded seeded) : IClassFix
         foreach (var expected in new[]
                  {
                      $"{Item}>; rel=\"original\"", $"{Item}/timegate>; rel=\"timegate\"", $"{Item}/timemap>; rel=\"timemap\"",
-                     $"{Item}/revisions/1>; rel=\"first memento\"", $"{Item}/revisions/3>; rel=\"last memento\"",
-                     $"{Item}/revisions/1>; rel=\"prev memento\"", $"{Item}/revisions/3>; rel=\"next memento\"",
+                     $"{Item}/revisions/1>; rel=\"first memento\"", $"{Item}/revisions/1>; rel=\"prev memento\"",
                  })
             Assert.Contains(expected, link);
+        // A revision is cached for a year (CachingTests): the last and the next memento change as
+        // revisions are added, so only the timemap names them.
+        Assert.DoesNotContain("last memento", link);
+        Assert.DoesNotContain("next memento", link);
     }
 
     [Fact]

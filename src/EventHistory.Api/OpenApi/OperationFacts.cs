@@ -10,9 +10,10 @@ namespace EventHistory.Api.OpenApi;
 /// Adds to each operation what the pipeline around its handler does, read from the endpoint's own
 /// metadata rather than written next to it: the key its policy needs (401, 403 and the security
 /// requirement), the checks every request passes (400 for bad headers or input, 429, 503), the body
-/// limits (413, 415), the command headers (Idempotency-Key, If-Match; 409, 422), ETag and Location.
+/// limits (413, 415), the command headers (Idempotency-Key, If-Match; 409, 422), ETag and Location,
+/// and for cached reads (HttpCaching) ETag, Cache-Control, If-None-Match and the 304.
 /// Every problem response gets an application/problem+json body typed by the shared problem schemas.
-public sealed class OperationFacts(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
+public sealed class OperationFacts(IAuthorizationPolicyProvider policies, ReadAccess reads) : IOpenApiOperationTransformer
 {
     private static readonly string EveryKeysRole = Enum.GetValues<Role>().Min().ToString().ToLowerInvariant();
 
@@ -68,6 +69,14 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies) : IOpe
             }
         }
 
+        var caching = metadata.OfType<CachingMetadata>().FirstOrDefault();
+        if (caching is not null)
+        {
+            AddHeader(operation, "If-None-Match", "ETags of copies the client has (weak comparison, or *): if one is this answer's, " +
+                "the answer is 304 with no body.");
+            Respond(operation, 304, "Not modified: the ETag sent in If-None-Match is still this answer's. No body; ETag and Cache-Control as for a 200.");
+        }
+
         foreach (var (code, response) in operation.Responses)
         {
             if (response is not OpenApiResponse concrete) continue;
@@ -82,8 +91,19 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies) : IOpe
                 AddResponseHeader(concrete, "Location", code == "201" ? "Where the new resource is." : "Where to go.");
             if (metadata.OfType<SendsETagMetadata>().Any(e => e.Statuses.Any(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture) == code)))
                 AddResponseHeader(concrete, "ETag", "The item's revision as a strong ETag (\"3\"): send it as If-Match with the next edit.");
+            if (caching is not null && code is "200" or "304")
+            {
+                AddResponseHeader(concrete, "ETag", "A strong ETag: " + caching.ETagMeaning);
+                AddResponseHeader(concrete, "Cache-Control", CacheControlFacts(caching.Caching)
+                    + (caching.Unless is { } unless ? $" When {unless}: {CacheControlFacts(Caching.Revalidated)}" : ""));
+            }
         }
     }
+
+    /// The Cache-Control this service sends (public while reads are open, else private) and what it allows.
+    private string CacheControlFacts(Caching caching) => HttpCaching.CacheControl(caching, reads.Open) + (caching == Caching.Immutable
+        ? ": the answer never changes, so a cache may keep it for a year without asking again (errors are no-store)."
+        : ": a cache may keep it but must revalidate it (If-None-Match) before each use (errors are no-store).");
 
     /// What the problems that endpoints declare themselves (ProducesProblem) mean here.
     private static readonly Dictionary<string, string> Described = new()

@@ -19,10 +19,11 @@ public static class Mementos
     /// without a datetime, the current revision.
     public sealed record TimeGate(Guid ItemId, DateTimeOffset? At) : IRequest<Memento>;
 
-    /// A revision and its neighbours, for the Link header of a memento.
+    /// A revision and the neighbours that never change, for the Link header of a memento (which is
+    /// immutable, so it names neither the last memento nor the next: they change as revisions are added).
     public sealed record Neighbours(Guid ItemId, long Revision) : IRequest<Around>;
 
-    public sealed record Around(Memento Self, Memento First, Memento Last, Memento? Prev, Memento? Next);
+    public sealed record Around(Memento Self, Memento First, Memento? Prev);
 
     public sealed class TimeMapHandler(ReadSource reads) : IRequestHandler<TimeMap, IReadOnlyList<Memento>>
     {
@@ -71,16 +72,14 @@ public static class Mementos
             await using var cmd = db.CreateCommand(
                 """
                 select revision, edited_at from eh_item_revisions
-                where item_id = @id and (revision in (1, @rev - 1, @rev, @rev + 1)
-                   or revision = (select max(revision) from eh_item_revisions where item_id = @id))
+                where item_id = @id and revision in (1, @rev - 1, @rev)
                 order by revision
                 """);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             cmd.Parameters.AddWithValue("rev", q.Revision);
             var found = (await ReadAsync(cmd, ct)).ToDictionary(m => m.Revision);
             if (!found.TryGetValue(q.Revision, out var self)) throw new NotFoundException($"Revision {q.Revision} of news item {q.ItemId}");
-            return new Around(self, found[found.Keys.Min()], found[found.Keys.Max()],
-                found.GetValueOrDefault(q.Revision - 1), found.GetValueOrDefault(q.Revision + 1));
+            return new Around(self, found[found.Keys.Min()], found.GetValueOrDefault(q.Revision - 1));
         }
     }
 
