@@ -47,11 +47,12 @@ public sealed class GeneratedClientTests(ApiServer server) : IClassFixture<ApiSe
         Assert.Equal("ConflictProblemDetails", ((object)problem).GetType().Name);
         Assert.Equal(2L, (long)problem.CurrentRevision);
 
-        // GetRevisionAsync(id, revision, ifNoneMatch), GetItemAsync(id, asOf, recordedAsOf, ifNoneMatch): reads take If-None-Match.
-        var first = await client.GetRevisionAsync(id, 1L, null);
+        // GetRevisionAsync(id, revision, consistencyToken, ifNoneMatch), GetItemAsync(id, asOf, recordedAsOf, consistencyToken,
+        // ifNoneMatch): reads take a Consistency-Token and If-None-Match.
+        var first = await client.GetRevisionAsync(id, 1L, null, null);
         Assert.Equal("Putin expels 755 United States diplomats", (string)first.Headline);
         Assert.Equal(1L, (long)first.Revision);
-        var current = await client.GetItemAsync(id, null, null, null);
+        var current = await client.GetItemAsync(id, null, null, null, null);
         Assert.Equal("Putin expels 755 U.S. diplomats", (string)current.Headline);
     }
 }

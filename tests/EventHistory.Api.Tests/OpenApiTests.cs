@@ -126,6 +126,18 @@ public sealed class OpenApiTests(ApiServer server) : IClassFixture<ApiServer>
         Assert.NotNull(created.Headers.Location);
     }
 
+    [Fact]
+    public async Task reads_take_a_consistency_token_and_name_their_source_and_writes_answer_one()
+    {
+        var document = await Document();
+        var read = document["paths"]!["/api/items/{id}"]!["get"]!;
+        Assert.Contains(read["parameters"]!.AsArray(), p => p!["in"]!.GetValue<string>() == "header" && p["name"]!.GetValue<string>() == "Consistency-Token");
+        Assert.NotNull(read["responses"]!["200"]!["headers"]!["Read-Source"]);
+        Assert.NotNull(document["paths"]!["/api/items/{id}/headline"]!["post"]!["responses"]!["200"]!["headers"]!["Consistency-Token"]);
+        var health = document["paths"]!.AsObject().Where(p => p.Key.StartsWith("/health", StringComparison.Ordinal)).ToList();
+        Assert.All(health, h => Assert.Null(h.Value!["get"]!["responses"]!["200"]?["headers"]?["Read-Source"]));
+    }
+
     /// A body without one of its required fields is refused naming that field; a body with only its
     /// required fields is not refused for want of another.
     [Fact]

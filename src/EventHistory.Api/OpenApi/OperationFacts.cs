@@ -69,6 +69,13 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, ReadAc
             }
         }
 
+        // ConsistencyTokens: read-your-writes across the primary and a replica (docs/promises.md).
+        var isRead = context.Description.HttpMethod is "GET" or "HEAD";
+        var readsDatabase = metadata.OfType<DisableRateLimitingAttribute>().Any() is false;
+        if (isRead && readsDatabase)
+            AddHeader(operation, "Consistency-Token", "The Consistency-Token a write answered: this read then reflects that write " +
+                "(a replica serves it only once it has replayed that far, else the primary does).");
+
         var caching = metadata.OfType<CachingMetadata>().FirstOrDefault();
         if (caching is not null)
         {
@@ -91,6 +98,12 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, ReadAc
                 AddResponseHeader(concrete, "Location", code == "201" ? "Where the new resource is." : "Where to go.");
             if (metadata.OfType<SendsETagMetadata>().Any(e => e.Statuses.Any(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture) == code)))
                 AddResponseHeader(concrete, "ETag", "The item's revision as a strong ETag (\"3\"): send it as If-Match with the next edit.");
+            if (readsDatabase && code.StartsWith('2'))
+            {
+                if (isRead) AddResponseHeader(concrete, "Read-Source", "Which database answered: primary, or replica (EVENTHISTORY_READ_DB).");
+                else AddResponseHeader(concrete, "Consistency-Token", "With a replica configured: the primary's WAL position after this write " +
+                    "(such as 0/3000148). Send it with the next read to see the write there (also set as the eh-consistency cookie).");
+            }
             if (caching is not null && code is "200" or "304")
             {
                 AddResponseHeader(concrete, "ETag", "A strong ETag: " + caching.ETagMeaning);
