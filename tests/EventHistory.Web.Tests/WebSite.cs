@@ -14,7 +14,7 @@ namespace EventHistory.Web.Tests;
 /// The real service on a free loopback port over its own schema, the 2017-07-30 example item
 /// imported from its two page files and its day page, and a real Chromium (Debian's, at /usr/bin/chromium: none
 /// can be downloaded here) driven by Playwright.
-public sealed class WebSite : IAsyncLifetime
+public class WebSite : IAsyncLifetime
 {
     public const string Folder = "/news/2017/07/30/";
     public const string CurrentPage = Folder + "russian-president-vladimir-putin-expels-755-u-s-diplomats-in-response-to-new-sanctions-imposed-by-the-united-states";
@@ -35,10 +35,13 @@ public sealed class WebSite : IAsyncLifetime
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// More of the service's settings, as command-line arguments ("--NAME", "value").
+    protected virtual string[] Settings => [];
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        App = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning"]);
+        App = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning", .. Settings]);
         await App.StartAsync();
         Address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var keys = App.Services.GetRequiredService<ApiKeys>();
@@ -72,11 +75,11 @@ public sealed class WebSite : IAsyncLifetime
     }
 
     /// A fresh item of the test's own, made through the API, so tests that edit do not change what others read.
-    public async Task<Guid> CreateItemAsync(string headline, string summary = "A summary that says what happened.")
+    public async Task<Guid> CreateItemAsync(string headline, string summary = "A summary that says what happened.", string date = "2026-11-20", int sources = 1)
     {
         var response = await Editor.PostAsJsonAsync("/api/items", new
         {
-            date = "2026-11-20", headline, summary, sources = new[] { new { name = "Example", url = "https://example.org/a" } },
+            date, headline, summary, sources = Enumerable.Range(1, sources).Select(n => new { name = n == 1 ? "Example" : $"Example {n}", url = $"https://example.org/{(char)('a' + n - 1)}" }).ToArray(),
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("itemId").GetGuid();
