@@ -101,7 +101,7 @@ public sealed class ReadingTests(WebSite site, ITestOutputHelper output) : Brows
     }
 
     [Fact]
-    public async Task on_a_phone_the_history_and_the_diff_fit_the_screen_and_the_keyboard_reaches_the_content_first()
+    public async Task on_a_phone_the_history_the_diff_and_recent_changes_fit_the_screen_and_the_keyboard_reaches_the_content_first()
     {
         var page = await NewPageAsync(width: 390, height: 844);
         foreach (var (path, name) in new[] { ($"/items/{Site.ExampleItem}/history", "phone-history"), ($"/items/{Site.ExampleItem}/diff?from=1&to=3", "phone-diff"), ("/changes", "phone-changes") })
