@@ -79,7 +79,8 @@ public static class HistoryRows
         if (clock == Clock.Recorded) html.Append("&amp;clock=recorded");
         // "u" ends in 'Z'; the pages write " UTC" (WebContext.Show).
         utc.TryFormat(buffer, out n, "u", CultureInfo.InvariantCulture);
-        html.Append("\">").Append(buffer[..(n - 1)]).Append(" UTC</a></td>");
+        // "2017-08-02 07:30:05 UTC", in two parts that do not break inside (site.css .nb).
+        html.Append("\"><span class=\"nb\">").Append(buffer[..10]).Append("</span> <span class=\"nb\">").Append(buffer[11..(n - 1)]).Append(" UTC</span></a></td>");
     }
 
     private static void TextCell(StringBuilder html, StringWriter writer, string? text)
