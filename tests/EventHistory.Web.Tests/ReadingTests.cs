@@ -51,7 +51,7 @@ public sealed class ReadingTests(WebSite site, ITestOutputHelper output) : Brows
         await Expect(rows.Nth(0).Locator("td").Nth(4)).ToContainTextAsync("UTC");
         await Expect(rows.Nth(2).Locator("td").Nth(7)).ToContainTextAsync("bytes");
         // Readable at a desktop width: no date broken at its hyphens, the reasons not squeezed to a word a line.
-        Assert.True(await page.EvaluateAsync<bool>("(s => s.length === 8 && s.every(e => e.getClientRects().length === 1))([...document.querySelectorAll('table.history .nb')])"),
+        Assert.True(await page.EvaluateAsync<bool>("(s => s.length === 16 && s.every(e => e.getClientRects().length === 1))([...document.querySelectorAll('table.history .nb')])"),
             "a time in the history breaks inside its date or clock");
         Assert.True(await rows.Nth(0).Locator("td").Nth(8).EvaluateAsync<double>("e => e.getBoundingClientRect().width") >= 200, "the reason column is squeezed");
         await CheckAsync(page, "history");
