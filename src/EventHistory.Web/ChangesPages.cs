@@ -22,13 +22,22 @@ public static class ChangesPages
 
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapGet("/changes", (string? after, string? editor, string? type, string? since, string? until, HttpContext http, IMediator m, CancellationToken ct) =>
+        web.MapGet("/changes", (string? before, string? editor, string? type, string? since, string? until, HttpContext http, IMediator m, CancellationToken ct) =>
             Html.Guard(http, async ctx =>
             {
                 var filters = new Filters(editor, type, since, until);
-                var cursor = GlobalPosition.TryParse(after, out var position) ? position : GlobalPosition.Start;
-                var page = await m.Send(new GetChanges.Query(cursor, null, Blank(editor), Day(since), Day(until, next: true), Blank(type), PageSize), ct);
-                return Html.Page<Components.ChangesPage>(http, new { Ctx = ctx, Changes = page, Filters = filters });
+                // A filter that cannot be read is said so, naming the field: ignoring it would list
+                // changes the reader did not ask for as if they were the answer.
+                if (!TryDay(since, out var from)) return Refused(http, ctx, filters, "since", $"“Recorded from” is not a date: “{since}”. Give it as YYYY-MM-DD.");
+                if (!TryDay(until, out var to, next: true)) return Refused(http, ctx, filters, "until", $"“until” is not a date: “{until}”. Give it as YYYY-MM-DD.");
+                GlobalPosition? cursor = null;
+                if (!string.IsNullOrEmpty(before))
+                {
+                    if (!GlobalPosition.TryParse(before, out var position)) return Refused(http, ctx, filters, "before", $"“{before}” is not a position in the list of changes. Start again from the newest.");
+                    cursor = position;
+                }
+                var page = await m.Send(new GetChanges.Query(GlobalPosition.Start, null, Blank(editor), from, to, Blank(type), PageSize, NewestFirst: true, Before: cursor), ct);
+                return Html.Page<Components.ChangesPage>(http, new { Ctx = ctx, Changes = page, Filters = filters, Paged = cursor is not null });
             }));
 
         web.MapGet("/search", (string? q, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
@@ -40,7 +49,16 @@ public static class ChangesPages
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    /// The form's date fields name whole days: "until 2026-11-02" includes that day.
-    private static DateTimeOffset? Day(string? text, bool next = false) =>
-        WebContext.ParseTime(text) is { } at ? (next && text!.Trim().Length == 10 ? at.AddDays(1) : at) : null;
+    /// The form's date fields name whole days: "until 2026-11-02" includes that day. Blank is no bound.
+    private static bool TryDay(string? text, out DateTimeOffset? day, bool next = false)
+    {
+        day = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (WebContext.ParseTime(text) is not { } at) return false;
+        day = next && text.Trim().Length == 10 ? at.AddDays(1) : at;
+        return true;
+    }
+
+    private static IResult Refused(HttpContext http, WebContext ctx, Filters filters, string field, string error) =>
+        Html.Page<Components.ChangesPage>(http, new { Ctx = ctx, Changes = (GetChanges.Page?)null, Filters = filters, ErrorField = field, Error = error }, 400);
 }

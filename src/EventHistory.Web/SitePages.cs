@@ -18,17 +18,17 @@ public static class SitePages
         web.MapGet("/", (HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
         {
             var dates = await m.Send(new GetLatestDays.Query(7, ctx.AsOf, ctx.Clock), ct);
-            var days = new List<GetDay.Day>();
-            foreach (var date in dates) days.Add(await m.Send(new GetDay.Query(date, ctx.AsOf, ctx.Clock), ct));
+            // The days' items in one query, not one a day.
+            var days = await m.Send(new GetDays.Query(dates, ctx.AsOf, ctx.Clock), ct);
             return Html.Page<Components.HomePage>(http, new { Ctx = ctx, Days = days });
-        }));
+        })).WithMetadata(InTimeMachine.Page);
         foreach (var prefix in new[] { "", "/zh" })
         {
             var edition = prefix == "" ? "en" : "zh";
             web.MapGet(prefix + "/news/{year}/{month}/{day}/index.html", (string year, string month, string day, HttpContext http, IMediator m, CancellationToken ct) =>
-                Html.Guard(http, ctx => DayAsync(http, ctx, m, $"{prefix}/news/{year}/{month}/{day}/index.md", edition, ct)));
+                Html.Guard(http, ctx => DayAsync(http, ctx, m, $"{prefix}/news/{year}/{month}/{day}/index.md", edition, ct))).WithMetadata(InTimeMachine.Page);
             web.MapGet(prefix + "/news/{year}/{month}/{day}/{slug}.html", (string year, string month, string day, string slug, HttpContext http, IMediator m, CancellationToken ct) =>
-                Html.Guard(http, ctx => ItemAsync(http, ctx, m, $"{prefix}/news/{year}/{month}/{day}/{slug}.md", ct)));
+                Html.Guard(http, ctx => ItemAsync(http, ctx, m, $"{prefix}/news/{year}/{month}/{day}/{slug}.md", ct))).WithMetadata(InTimeMachine.Page);
         }
     }
 

@@ -15,10 +15,9 @@ public static class SourcePages
     {
         web.MapGet("/items/{id:guid}/sources", (Guid id, HttpContext http, IMediator m, CancellationToken ct) => Html.Guard(http, async ctx =>
         {
-            var item = await m.Send(new GetNewsItem.Query(id), ct);
-            var listings = new List<ListSourceTexts.Listing>();
-            for (var n = 1; n <= item.Sources.Count; n++) listings.Add(await m.Send(new ListSourceTexts.Query(id, n.ToString()), ct));
-            return Html.Page<Components.SourcesPage>(http, new { Ctx = ctx, Item = item, Listings = listings });
+            // Two queries whatever the number of sources (not one listing per source).
+            var found = await m.Send(new ListItemSourceTexts.Query(id), ct);
+            return Html.Page<Components.SourcesPage>(http, new { Ctx = ctx, Item = found.Item, Listings = found.Sources });
         }));
 
         web.MapGet("/items/{id:guid}/sources/{source:int}/texts/{version:int}", (Guid id, int source, int version, HttpContext http, IMediator m, CancellationToken ct) =>

@@ -10,21 +10,34 @@ namespace EventHistory.Web;
 /// The hidden field every form posts back so a form on another site cannot act for a signed-in editor.
 public sealed record FormToken(string Name, string Value);
 
-/// What every page needs besides its data: where it is, the time machine's time (null for now),
-/// who is signed in, and the antiforgery token for its forms.
+/// Marks the pages the time machine shows as of a past time: home, day pages and item pages, the
+/// site as its readers saw it. The rest (history, revisions, diffs, source texts, recent changes,
+/// search) are the record of every time already; they ignore asOf and show no "as of" banner, and
+/// their times link into the time machine instead.
+public sealed class InTimeMachine
+{
+    public static readonly InTimeMachine Page = new();
+}
+
+/// What every page needs besides its data: where it is, the time machine's time (null for now, and
+/// on pages outside it), who is signed in, and the antiforgery token for its forms.
 public sealed record WebContext(string Path, DateTimeOffset? AsOf, Clock Clock, string? User, bool CanEdit, FormToken Token)
 {
     public const string AsOfParameter = "asOf";
 
+    /// Whether this page is one the time machine shows as of a time (see <see cref="Web.InTimeMachine"/>).
+    public bool InTimeMachine { get; init; }
+
     public static WebContext For(HttpContext http)
     {
         var query = http.Request.Query;
-        var asOf = ParseTime(query[AsOfParameter].FirstOrDefault());
+        var inTimeMachine = http.GetEndpoint()?.Metadata.GetMetadata<InTimeMachine>() is not null;
+        var asOf = inTimeMachine ? ParseTime(query[AsOfParameter].FirstOrDefault()) : null;
         var clock = string.Equals(query["clock"].FirstOrDefault(), "recorded", StringComparison.OrdinalIgnoreCase) ? Clock.Recorded : Clock.Edited;
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         var user = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
         return new WebContext(http.Request.Path.Value ?? "/", asOf, clock, user, http.User.IsInRole("editor"),
-            new FormToken(tokens.FormFieldName, tokens.RequestToken!));
+            new FormToken(tokens.FormFieldName, tokens.RequestToken!)) { InTimeMachine = inTimeMachine };
     }
 
     /// The API's ISO forms, and what a datetime-local field sends ("2017-08-10T12:00", no offset: UTC).
@@ -43,7 +56,12 @@ public sealed record WebContext(string Path, DateTimeOffset? AsOf, Clock Clock, 
         ? $"{AsOfParameter}={Uri.EscapeDataString(Iso(at))}" + (Clock == Clock.Recorded ? "&clock=recorded" : "")
         : "";
 
-    // The standard "s" and "u" formats have a fast path; a history page formats four times a row.
+    /// A site page (.html) as of a time: the view a history's times and a revision link to.
+    public static string AsOfLink(string htmlPath, DateTimeOffset at, Clock clock) =>
+        // To the tick ("o"): the view as of a revision's own time includes that revision.
+        $"{htmlPath}?{AsOfParameter}={at.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}" + (clock == Clock.Recorded ? "&clock=recorded" : "");
+
+    // The standard "s" and "u" formats have a fast path.
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z";
 
     /// How times read on every page: UTC, to the second, the same on both clocks.

@@ -1,6 +1,7 @@
 using EventHistory.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +30,8 @@ public static class WebRegistration
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/sign-in";
+                o.AccessDeniedPath = "/sign-in";
+                o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnValidatePrincipal = RecheckKeyAsync;
             })
             // Who the caller is: the API stays bearer-only (no cookie can act on it, so no cross-site
@@ -36,19 +39,29 @@ public static class WebRegistration
             .AddPolicyScheme(EitherScheme, null, o => o.ForwardDefaultSelector = http =>
                 http.Request.Path.StartsWithSegments("/api") || http.Request.Headers.Authorization.Count > 0 ? bearerScheme : CookieScheme);
         services.Configure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = EitherScheme);
+        // The pages' read policy is the API's (open or closed by EVENTHISTORY_OPEN_READS), but a
+        // browser it refuses is sent to the sign-in page by the cookie scheme, not given the API's 401.
+        services.AddOptions<AuthorizationOptions>().PostConfigure(o =>
+        {
+            var read = o.GetPolicy(ReadPolicy) ?? throw new InvalidOperationException($"The host defines no '{ReadPolicy}' policy.");
+            o.AddPolicy(PagePolicy, new AuthorizationPolicyBuilder(read).AddAuthenticationSchemes(EitherScheme).Build());
+        });
         return services;
     }
 
     public static IEndpointRouteBuilder MapEventHistoryWeb(this IEndpointRouteBuilder app)
     {
         // Pages for people, not operations for clients: the OpenAPI document describes the API only.
-        var web = app.MapGroup("").RequireAuthorization(ReadPolicy).WithTags(Tag).ExcludeFromDescription();
-        web.MapGet("/web/site.css", Stylesheet.Serve);
+        var web = app.MapGroup("").RequireAuthorization(PagePolicy).WithTags(Tag).ExcludeFromDescription();
+        // What a browser needs before it has a session, when reads are closed: the sign-in and
+        // sign-out pages and the stylesheet they use. Nothing else.
+        var door = app.MapGroup("").AllowAnonymous().WithTags(Tag).ExcludeFromDescription();
+        door.MapGet("/web/site.css", Stylesheet.Serve);
+        AccountPages.Map(door);
         SitePages.Map(web);
         HistoryPages.Map(web);
         ChangesPages.Map(web);
         SourcePages.Map(web);
-        AccountPages.Map(web);
         EditPages.Map(web);
         return app;
     }
@@ -59,6 +72,9 @@ public static class WebRegistration
     /// The API's read policy (Policies.Read in EventHistory.Api): pages are reads; signing in and
     /// editing check the role themselves, with a page that says what to do rather than a 403.
     public const string ReadPolicy = "read";
+
+    /// <see cref="ReadPolicy"/> with the scheme that sends a refused browser to sign in.
+    public const string PagePolicy = "web-read";
 
     private static bool SameRoles(System.Security.Claims.ClaimsPrincipal principal, ApiKeyHolder holder) =>
         principal.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToHashSet()

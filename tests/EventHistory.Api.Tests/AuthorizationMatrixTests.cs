@@ -15,11 +15,13 @@ public abstract class AuthorizationMatrix(ApiServer server, bool openReads)
 {
     private static readonly string[] Callers = ["no key", "reader", "editor", "admin"];
 
-    /// What a caller must get: 401, 403 or anything else (null).
-    private HttpStatusCode? Expected(Needs needs, string caller) => (needs, caller) switch
+    /// What a caller must get: 401, 403 or anything else (null). A browser's page refused for want of a
+    /// session sends it to sign in (302) rather than answering the API's 401.
+    private HttpStatusCode? Expected(Needs needs, string caller, bool webPage) => (needs, caller) switch
     {
         (Needs.NoKey, _) => null,
         (_, "no key") when needs == Needs.Read && openReads => null,
+        (_, "no key") when webPage => HttpStatusCode.Found,
         (_, "no key") => HttpStatusCode.Unauthorized,
         (Needs.Read, _) => null,
         (Needs.Edit, "reader") => HttpStatusCode.Forbidden,
@@ -58,7 +60,7 @@ public abstract class AuthorizationMatrix(ApiServer server, bool openReads)
                 using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Path);
                 if (endpoint.Method is "POST" or "PUT" or "PATCH") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
                 using var response = await clients[caller].SendAsync(request);
-                var expected = Expected(endpoint.Needs!.Value, caller);
+                var expected = Expected(endpoint.Needs!.Value, caller, endpoint.IsWebPage);
                 var got = response.StatusCode;
                 var ok = expected is { } status ? got == status : got is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
                 if (!ok) wrong.Add($"{endpoint} as {caller} ({endpoint.Path}): got {(int)got}, expected {(expected is null ? "not 401/403" : ((int)expected).ToString())}");

@@ -20,7 +20,9 @@ public sealed record CatalogedEndpoint(string Method, string Template, string Pa
 public static class EndpointCatalog
 {
     /// Endpoints that are deliberately open to everyone, whatever the configuration.
-    public static readonly string[] AnonymousByDesign = ["/health/live", "/health/ready"];
+    /// The browser's sign-in and sign-out pages and their stylesheet are open too: with reads closed a
+    /// browser must reach them to start a session (WebRegistration's "door").
+    public static readonly string[] AnonymousByDesign = ["/health/live", "/health/ready", "/sign-in", "/sign-out", "/web/site.css"];
 
     public static IReadOnlyList<CatalogedEndpoint> Of(WebApplication app) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -49,7 +51,7 @@ public static class EndpointCatalog
         var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
         var authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
         if (anonymous)
-            return AnonymousByDesign.Contains(template) ? (Needs.NoKey, null) : (null, "allows anonymous callers but is not a health endpoint");
+            return AnonymousByDesign.Contains(template) ? (Needs.NoKey, null) : (null, "allows anonymous callers but is not a health endpoint or the sign-in door");
         if (authorize.Count == 0) return (null, "declares no policy");
         if (authorize.Any(a => !string.IsNullOrEmpty(a.Roles) || !string.IsNullOrEmpty(a.AuthenticationSchemes)))
             return (null, "names roles or schemes instead of one of Policies.Read/Edit/Admin");
@@ -59,6 +61,8 @@ public static class EndpointCatalog
             Policies.Read => Needs.Read,
             Policies.Edit => Needs.Edit,
             Policies.Admin => Needs.Admin,
+            // The pages' read policy: Policies.Read, with the cookie scheme sending a refused browser to sign in.
+            Web.WebRegistration.PagePolicy when IsWebPage(endpoint) => Needs.Read,
             _ => (Needs?)null,
         }).ToList();
         if (known.Any(k => k is null)) return (null, $"uses a policy that is not ours ({string.Join(", ", policies.Select(p => p ?? "default"))})");

@@ -14,7 +14,7 @@ namespace EventHistory.Web.Tests;
 /// The real service on a free loopback port over its own schema, the 2017-07-30 example item
 /// imported from its two page files and its day page, and a real Chromium (Debian's, at /usr/bin/chromium: none
 /// can be downloaded here) driven by Playwright.
-public sealed class WebSite : IAsyncLifetime
+public class WebSite : IAsyncLifetime
 {
     public const string Folder = "/news/2017/07/30/";
     public const string CurrentPage = Folder + "russian-president-vladimir-putin-expels-755-u-s-diplomats-in-response-to-new-sanctions-imposed-by-the-united-states";
@@ -35,10 +35,13 @@ public sealed class WebSite : IAsyncLifetime
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// More of the service's settings, as command-line arguments ("--NAME", "value").
+    protected virtual string[] Settings => [];
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        App = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning"]);
+        App = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", Db.ConnectionString, "--Logging:LogLevel:Default", "Warning", .. Settings]);
         await App.StartAsync();
         Address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var keys = App.Services.GetRequiredService<ApiKeys>();
@@ -57,8 +60,13 @@ public sealed class WebSite : IAsyncLifetime
         }
         var day = await Editor.PostAsJsonAsync("/api/pages", new { path = Folder + "index.md", text = await File.ReadAllTextAsync(Corpus.PathOf("en" + Folder + "index.md")) });
         Assert.True(day.IsSuccessStatusCode, await day.Content.ReadAsStringAsync());
-        var found = await Editor.GetFromJsonAsync<JsonElement>($"/api/items?path={Uri.EscapeDataString(OldSlugPage + ".md")}");
-        ExampleItem = found.GetProperty("id").GetGuid();
+        // The lookup answers with a redirect to the item, which is read from its Location: a followed
+        // redirect goes without the Authorization header, and with reads closed that is a 401.
+        using var lookup = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Address) };
+        lookup.DefaultRequestHeaders.Authorization = Editor.DefaultRequestHeaders.Authorization;
+        var found = await lookup.GetAsync($"/api/items?path={Uri.EscapeDataString(OldSlugPage + ".md")}");
+        Assert.True(found.StatusCode == System.Net.HttpStatusCode.Redirect, await found.Content.ReadAsStringAsync());
+        ExampleItem = Guid.Parse(found.Headers.Location!.OriginalString.Split('/')[^1]);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
@@ -72,11 +80,11 @@ public sealed class WebSite : IAsyncLifetime
     }
 
     /// A fresh item of the test's own, made through the API, so tests that edit do not change what others read.
-    public async Task<Guid> CreateItemAsync(string headline, string summary = "A summary that says what happened.")
+    public async Task<Guid> CreateItemAsync(string headline, string summary = "A summary that says what happened.", string date = "2026-11-20", int sources = 1)
     {
         var response = await Editor.PostAsJsonAsync("/api/items", new
         {
-            date = "2026-11-20", headline, summary, sources = new[] { new { name = "Example", url = "https://example.org/a" } },
+            date, headline, summary, sources = Enumerable.Range(1, sources).Select(n => new { name = n == 1 ? "Example" : $"Example {n}", url = $"https://example.org/{(char)('a' + n - 1)}" }).ToArray(),
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("itemId").GetGuid();

@@ -25,6 +25,17 @@ public static class SourceTextRows
         return versions;
     }
 
+    /// Every captured version of every source of an item (removed sources' too), by source, oldest first.
+    public static async Task<IReadOnlyList<SourceTextVersion>> ListAllAsync(NpgsqlDataSource db, Guid itemId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select {Columns} from eh_source_texts where item_id = @item order by source_url, version");
+        cmd.Parameters.AddWithValue("item", itemId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var versions = new List<SourceTextVersion>();
+        while (await r.ReadAsync(ct)) versions.Add(Read(r));
+        return versions;
+    }
+
     /// A version with its body; version null means the latest.
     public static async Task<(SourceTextVersion Version, byte[] Body)?> LoadAsync(
         NpgsqlDataSource db, Guid itemId, string url, int? version, CancellationToken ct)

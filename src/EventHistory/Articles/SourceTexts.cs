@@ -24,6 +24,25 @@ public static class ListSourceTexts
     }
 }
 
+/// Every current source of an item with its captured versions, in the item's order: the item and
+/// all its texts' rows in two queries, however many sources it has (the web's source-texts page).
+public static class ListItemSourceTexts
+{
+    public sealed record Query(Guid ItemId) : IRequest<Listings>;
+
+    public sealed record Listings(NewsItem Item, IReadOnlyList<ListSourceTexts.Listing> Sources);
+
+    public sealed class Handler(NpgsqlDataSource db) : IRequestHandler<Query, Listings>
+    {
+        public async Task<Listings> Handle(Query q, CancellationToken ct)
+        {
+            var item = await NewsItemRows.LoadCurrentAsync(db, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+            var byUrl = (await SourceTextRows.ListAllAsync(db, q.ItemId, ct)).ToLookup(v => v.SourceUrl);
+            return new Listings(item, [.. item.Sources.Select(s => new ListSourceTexts.Listing(q.ItemId, s, [.. byUrl[s.Url]]))]);
+        }
+    }
+}
+
 /// One captured version with its exact bytes; no version means the latest.
 public static class GetSourceText
 {

@@ -8,14 +8,18 @@ namespace EventHistory.NewsItems;
 
 /// The audit feed: every edit in the store's gap-safe global order (transaction id, sequence),
 /// paged by cursor, filterable by item, editor, recorded-time range and event type. Each entry
-/// says who, when on both clocks, why, and under which correlation id.
+/// says who, when on both clocks, why, and under which correlation id. Oldest first from a cursor
+/// (`after`, what a client that follows the feed wants), or newest first back from a cursor
+/// (`before`, what a person reading recent changes wants, as MediaWiki's Special:RecentChanges).
+/// Either way only events below the horizon are read, all of whose transactions have ended, so
+/// paging on never skips nor repeats an entry: what commits later is newer than every cursor handed out.
 public static class GetChanges
 {
     public const int MaxLimit = 500;
 
     public sealed record Query(
         GlobalPosition After, Guid? ItemId = null, string? Editor = null, DateTimeOffset? Since = null,
-        DateTimeOffset? Until = null, string? Type = null, int Limit = 100) : IRequest<Page>;
+        DateTimeOffset? Until = null, string? Type = null, int Limit = 100, bool NewestFirst = false, GlobalPosition? Before = null) : IRequest<Page>;
 
     /// The newest changes first, for the Atom feed.
     public sealed record Recent(int Limit = 50) : IRequest<IReadOnlyList<Entry>>;
@@ -24,7 +28,7 @@ public static class GetChanges
         string Position, Guid EventId, Guid ItemId, long Revision, string EventType, string Headline,
         string? Editor, DateTimeOffset EditedAt, DateTimeOffset RecordedAt, string? Reason, string? CorrelationId);
 
-    /// <see cref="Next"/> is the cursor to pass as `after` for the following page.
+    /// <see cref="Next"/> is the cursor for the following page: as `after`, or as `before` when newest first.
     public sealed record Page(IReadOnlyList<Entry> Entries, string Next, bool HasMore);
 
     public static readonly IReadOnlySet<string> EventTypeNames = new HashSet<string>(
@@ -58,22 +62,26 @@ public static class GetChanges
     {
         public async Task<Page> Handle(Query q, CancellationToken ct)
         {
+            var (cursor, order) = q.NewestFirst
+                ? ("(@tx::text is null or (c.tx_id, c.seq_id) < (@tx::text::xid8, @seq))", "c.tx_id desc, c.seq_id desc")
+                : ("(c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)", "c.tx_id, c.seq_id");
+            var from = q.NewestFirst ? q.Before : q.After;
             await using var cmd = db.CreateCommand(
                 $"""
                 {Select}
-                where (c.tx_id, c.seq_id) > (@tx::text::xid8, @seq)
+                where {cursor}
                   and c.tx_id < @horizon::xid8
                   and (@item::uuid is null or e.stream_id = @item)
                   and (@editor::varchar is null or e.user_name = @editor)
                   and (@since::timestamptz is null or e.timestamp >= @since)
                   and (@until::timestamptz is null or e.timestamp < @until)
                   and (@type::varchar is null or e.type = @type)
-                order by c.tx_id, c.seq_id
+                order by {order}
                 limit @limit
                 """);
             cmd.Parameters.AddWithValue("horizon", await GlobalReader.HorizonAsync(db, ct));
-            cmd.Parameters.AddWithValue("tx", q.After.TxId.ToString());
-            cmd.Parameters.AddWithValue("seq", q.After.Sequence);
+            cmd.Parameters.AddWithValue("tx", NpgsqlDbType.Text, (object?)from?.TxId.ToString() ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("seq", from?.Sequence ?? 0);
             cmd.Parameters.AddWithValue("item", NpgsqlDbType.Uuid, (object?)q.ItemId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("editor", NpgsqlDbType.Varchar, (object?)q.Editor ?? DBNull.Value);
             cmd.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, (object?)q.Since ?? DBNull.Value);
@@ -83,7 +91,7 @@ public static class GetChanges
             var entries = await ReadAsync(cmd, ct);
             var hasMore = entries.Count > q.Limit;
             if (hasMore) entries.RemoveAt(entries.Count - 1);
-            return new Page(entries, entries.Count > 0 ? entries[^1].Position : q.After.ToString(), hasMore);
+            return new Page(entries, entries.Count > 0 ? entries[^1].Position : from?.ToString() ?? "", hasMore);
         }
     }
 

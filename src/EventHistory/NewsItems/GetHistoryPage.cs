@@ -35,9 +35,14 @@ public static class GetHistoryPage
     }
 
     /// The content's size in bytes (what the page shows: headline, summary, topic, sources, related),
-    /// not the stored state's, whose bookkeeping (revision, times) changes with every revision.
-    public const string SizeSql =
-        "octet_length(concat_ws(E'\\n', r.state->>'headline', r.state->>'summary', r.state->>'topic', r.state->>'sources', r.state->>'related'))";
+    /// not the stored state's, whose bookkeeping (revision, times) changes with every revision. The
+    /// projection stores it with each revision (content_size), computed by this same expression, so a
+    /// page does not turn every row's sources and related items into text again (~4 µs a row).
+    public static string ContentSize(string state) =>
+        $"octet_length(concat_ws(E'\\n', ({state})->>'headline', ({state})->>'summary', ({state})->>'topic', ({state})->>'sources', ({state})->>'related'))";
+
+    /// Rows projected before content_size existed have none: computed as they are read.
+    public static readonly string SizeSql = $"coalesce(r.content_size, {ContentSize("r.state")})";
 
     public static readonly string PageSql =
         $"""

@@ -74,9 +74,9 @@ public sealed class NewsItemProjection : IInlineProjection
     {
         var json = JsonSerializer.Serialize(state, EventTypes.Json);
         var revision = new NpgsqlBatchCommand(
-            """
-            insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at)
-            values (@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state, @eventEdited)
+            $"""
+            insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at, content_size)
+            values (@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state, @eventEdited, {GetHistoryPage.ContentSize("@state::jsonb")})
             """);
         AddItemParameters(revision, state, stored, json);
         revision.Parameters.AddWithValue("type", stored.Type);

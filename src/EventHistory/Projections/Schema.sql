@@ -49,6 +49,11 @@ create table if not exists eh_api_keys (
     revoked  timestamptz
 );
 
+-- The revision's content size (GetHistoryPage.ContentSize): kept at insert so a history page does
+-- not render every row's sources and related items as text again; null on rows projected before
+-- the column existed, which the history page computes as it reads them (a rebuild fills them in).
+alter table eh_item_revisions add column if not exists content_size int;
+
 -- As-of reads take the newest revision at or before a time on either clock, ties going to the later revision.
 create index if not exists eh_item_revisions_as_of_edited on eh_item_revisions (item_id, edited_at desc, revision desc);
 create index if not exists eh_item_revisions_as_of_recorded on eh_item_revisions (item_id, recorded_at desc, revision desc);
