@@ -5,7 +5,8 @@
 # service processes behind it. docs/cluster.md has the layout.
 #   CLUSTER_DIR        state (data, configs, logs, pid files); default .data/cluster, or
 #                      /var/lib/eventhistory/<hash>/cluster when the postgres user cannot enter it
-#   CLUSTER_BASE_PORT  first of the 12 ports it uses (default 56400); remembered by the first `up`
+#   CLUSTER_BASE_PORT  first of the 12 ports it uses (default 26400; below the ephemeral range, where
+#                      a health check to a port not yet listening can connect to itself); remembered by the first `up`
 #   CLUSTER_FSYNC      PostgreSQL's fsync (default on; tests turn it off: a kill -9 keeps the page cache)
 #   CLUSTER_TIMEOUT    seconds `up` waits for each part to be ready (default 120)
 # `up` starts what is not running and waits until all of it serves; its last line is the
@@ -30,7 +31,7 @@ scope="eh-$(printf %s "$dir" | cksum | cut -d' ' -f1)"   # also PostgreSQL's clu
 # The port layout, fixed by the first `up` in cluster.env (which the tests read too).
 layout() {
   if [ -f "$dir/cluster.env" ]; then . "$dir/cluster.env"; return; fi
-  local b=${CLUSTER_BASE_PORT:-56400}
+  local b=${CLUSTER_BASE_PORT:-26400}
   ETCD_PORT=$b ETCD_PEER_PORT=$((b+1)) PG1_PORT=$((b+2)) PG2_PORT=$((b+3)) REST1_PORT=$((b+4)) REST2_PORT=$((b+5))
   WRITE_PORT=$((b+6)) READ_PORT=$((b+7)) HTTP_PORT=$((b+8)) STATS_PORT=$((b+9)) API1_PORT=$((b+10)) API2_PORT=$((b+11))
 }
