@@ -28,7 +28,6 @@ public sealed class Cluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Dir);
-        File.SetUnixFileMode(Dir, (UnixFileMode)0b111_101_101);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Down();
         var clock = Stopwatch.StartNew();
         try { await UpAsync(); }
