@@ -19,7 +19,8 @@ public sealed class Cluster : IAsyncLifetime
     public Uri Frontend { get; private set; } = null!;
     public IReadOnlyDictionary<string, int> Ports { get; private set; } = null!;
     public string AdminKey { get; private set; } = "";
-    /// The database through HAProxy's write port: wherever the primary is now.
+    /// The database through HAProxy's write port: wherever the primary is now. Unpooled, so that no
+    /// connection to a primary a test killed is handed out again.
     public NpgsqlDataSource Primary { get; private set; } = null!;
     public TimeSpan UpTook { get; private set; }
     public TimeSpan DownTook { get; private set; }
@@ -41,18 +42,18 @@ public sealed class Cluster : IAsyncLifetime
             .ToDictionary(p => p[0], p => int.Parse(p[1]));
         AdminKey = File.ReadAllText(Path.Combine(Dir, "admin-key")).Trim();
         Primary = NpgsqlDataSource.Create(
-            $"Host=127.0.0.1;Port={Ports["WRITE_PORT"]};Username=postgres;Password=postgres;Database=eventhistory;Timeout=3;Application Name=cluster-test");
+            $"Host=127.0.0.1;Port={Ports["WRITE_PORT"]};Username=postgres;Password=postgres;Database=eventhistory;Timeout=3;Application Name=cluster-test;Pooling=false");
     }
 
     /// `up`, which also restarts whatever a test killed, and waits until all of it serves again.
     public async Task UpAsync()
     {
-        var (code, output) = await RunScriptAsync("up", TimeSpan.FromMinutes(4));
-        if (code != 0) throw new InvalidOperationException($"cluster.sh up failed ({code}):\n{output}\n{Logs()}");
+        var (code, output, error) = await RunScriptAsync("up", TimeSpan.FromMinutes(4));
+        if (code != 0) throw new InvalidOperationException($"cluster.sh up failed ({code}):\n{output}{error}\n{Logs()}");
         Frontend = new Uri(output.TrimEnd().Split('\n').Last().Trim());
     }
 
-    public Task<(int Code, string Output)> StatusAsync() => RunScriptAsync("status", TimeSpan.FromSeconds(60));
+    public async Task<string> StatusAsync() => (await RunScriptAsync("status", TimeSpan.FromSeconds(60))).Output;
 
     public async Task DisposeAsync()
     {
@@ -70,7 +71,7 @@ public sealed class Cluster : IAsyncLifetime
         finally { try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 
-    private async Task<(int, string)> RunScriptAsync(string command, TimeSpan limit)
+    private async Task<(int Code, string Output, string Error)> RunScriptAsync(string command, TimeSpan limit)
     {
         var start = new ProcessStartInfo("bash", [Script, command]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["CLUSTER_DIR"] = Dir;
@@ -85,9 +86,9 @@ public sealed class Cluster : IAsyncLifetime
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            return (-1, $"cluster.sh {command} did not finish in {limit}:\n{await error}");
+            return (-1, "", $"cluster.sh {command} did not finish in {limit}:\n{await error}");
         }
-        return (process.ExitCode, await output + await error);
+        return (process.ExitCode, await output, await error);
     }
 
     /// The last lines of each log, for a failure's message.

@@ -68,6 +68,7 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
         await Cluster.UntilAsync(() => Task.FromResult(traffic.Accepted >= acceptedAtPromotion + 40), Limit, "40 edits after the promotion");
         await stop.CancelAsync();
         await running;
+        output.WriteLine("cluster.sh status after the failover:\n" + await cluster.StatusAsync());
 
         var requests = traffic.Requests.OrderBy(r => r.Start).ToList();
         var failures = requests.Where(r => r.End >= killedAt && r.Outcome is not (Outcome.Accepted or Outcome.Conflict)).ToList();
@@ -209,16 +210,22 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
         for (var r = 1; r <= 8; r++) readers.Add(await cluster.ClientAsync($"throughput-reader-{r}", Role.Reader));
         const int requests = 4000;
 
-        await MeasureAsync(readers, items, 400);   // warm both processes' caches and connection pools
-        var two = await MeasureAsync(readers, items, requests);
-        await cluster.HaproxyAsync("disable server api/api2");
-        double one;
-        try { one = await MeasureAsync(readers, items, requests); }
-        finally { await cluster.HaproxyAsync("enable server api/api2"); }
+        // Warm both processes (JIT, caches, pools), then alternate the two set-ups so that a build
+        // elsewhere on the machine does not weigh on one of them only; the better round of each counts.
+        await MeasureAsync(readers, items, 1000);
+        var one = new List<double>();
+        var two = new List<double>();
+        for (var round = 0; round < 2; round++)
+        {
+            two.Add(await MeasureAsync(readers, items, requests));
+            await cluster.HaproxyAsync("disable server api/api2");
+            try { one.Add(await MeasureAsync(readers, items, requests)); }
+            finally { await cluster.HaproxyAsync("enable server api/api2"); }
+        }
 
-        output.WriteLine($"read throughput, {readers.Count} concurrent clients, {requests} GET /api/items/{{id}} each run, {Environment.ProcessorCount} cores shared by everything:");
-        output.WriteLine($"  one service node behind HAProxy:  {one:F0} requests/s");
-        output.WriteLine($"  two service nodes behind HAProxy: {two:F0} requests/s ({two / one:F2}x)");
+        output.WriteLine($"read throughput, {readers.Count} concurrent clients, {requests} GET /api/items/{{id}} a round, {Environment.ProcessorCount} cores shared by everything:");
+        output.WriteLine($"  one service node behind HAProxy:  {one.Max():F0} requests/s (rounds: {string.Join(", ", one.Select(r => r.ToString("F0")))})");
+        output.WriteLine($"  two service nodes behind HAProxy: {two.Max():F0} requests/s (rounds: {string.Join(", ", two.Select(r => r.ToString("F0")))}; {two.Max() / one.Max():F2}x)");
         foreach (var client in readers) client.Dispose();
         foreach (var (_, client, _) in writers) client.Dispose();
     }
