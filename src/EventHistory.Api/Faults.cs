@@ -11,11 +11,16 @@ public static class Faults
 
     /// The database is down, restarting or unreachable: the request may succeed later, unchanged.
     /// Constraint violations and SQL errors are not this: they are bugs, and stay 500.
+    /// A write refused as read-only (25006) is this too: behind a balancer it has reached a standby,
+    /// a primary being demoted or a replica not yet out of the balancer's write pool after a failover,
+    /// and once the balancer's checks catch up the same write goes to the new primary. (It would also
+    /// hide a write sent down a read-only connection by mistake: the logs still name the statement.)
     public static bool IsDatabaseUnavailable(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException p) return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal);
+            if (e is PostgresException p) return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                || p.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction;
             if (e is NpgsqlException or SocketException or TimeoutException) return true;
         }
         return false;
