@@ -125,6 +125,19 @@ public sealed class Cluster : IAsyncLifetime
 
     public async Task<string?> LeaderAsync() => (await MembersAsync()).Where(m => m.Role == "leader" && m.State == "running").Select(m => m.Name).FirstOrDefault();
 
+    /// patronictl with node1's configuration (any node's would do: they share the DCS).
+    public async Task<string> PatronictlAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("patronictl", ["-c", Path.Combine(Dir, "node1", "patroni.yml"), .. args])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"patronictl {string.Join(' ', args)} failed: {await error}{await output}");
+        return await output;
+    }
+
     public int Pid(string pidFile) => int.Parse(File.ReadLines(Path.Combine(Dir, pidFile)).First().Trim());
 
     /// SIGKILL, as a machine's sudden death does to its processes.

@@ -103,6 +103,42 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
         foreach (var client in readers.Append(admin)) client.Dispose();
     }
 
+    [Fact]
+    public async Task a_planned_switchover_under_load_answers_each_request_with_success_a_conflict_or_a_503()
+    {
+        await RestoredAsync();
+        var writers = await WritersAsync("switchover", 3, 4);
+        var traffic = new Traffic(writers, [await cluster.ClientAsync("switchover-reader", Role.Reader)]);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var running = traffic.RunAsync(stop.Token);
+
+        await Cluster.UntilAsync(() => Task.FromResult(traffic.Accepted >= 30), Limit, "30 edits before the switchover");
+        var leader = await cluster.LeaderAsync() ?? throw new InvalidOperationException("no leader");
+        var candidate = leader == "node1" ? "node2" : "node1";
+        var switchedAt = traffic.Clock.Elapsed;
+        // The demoted primary is where a write can meet 25006 (read-only): that must be a 503 too.
+        await cluster.PatronictlAsync("switchover", "--leader", leader, "--candidate", candidate, "--force");
+        await Cluster.UntilAsync(async () => await cluster.LeaderAsync() == candidate, Limit, $"{candidate} the leader");
+        var acceptedAtSwitch = traffic.Accepted;
+        await Cluster.UntilAsync(() => Task.FromResult(traffic.Accepted >= acceptedAtSwitch + 30), Limit, "30 edits after the switchover");
+        await stop.CancelAsync();
+        await running;
+
+        var failures = traffic.Requests.Where(r => r.Outcome is not (Outcome.Accepted or Outcome.Conflict)).ToList();
+        output.WriteLine($"switchover {leader} -> {candidate}: {(failures.Count == 0 ? 0 : (failures.Max(r => r.End) - failures.Min(r => r.Start)).TotalSeconds):F1} s of failed requests, " +
+            $"{traffic.Accepted} edits acknowledged, {traffic.With(Outcome.Unavailable).Count()} answered 503 + Retry-After, " +
+            $"{traffic.With(Outcome.Lost).Count()} lost in flight, {traffic.With(Outcome.Unexpected).Count()} unexpected (switch at {switchedAt.TotalSeconds:F1} s)");
+        Assert.Empty(traffic.With(Outcome.Unexpected).Select(r => r.Detail).Distinct());
+
+        var admin = await cluster.ClientAsync("cluster-admin", Role.Admin);
+        var history = await Traffic.HistoriesAsync(admin, writers.SelectMany(w => w.Item3));
+        var lost = traffic.With(Outcome.Accepted).Where(r => r.Write)
+            .Where(a => !history.TryGetValue((a.Item, a.Revision!.Value), out var h) || h != a.Headline).ToList();
+        Assert.Empty(lost);
+        foreach (var (_, client, _) in writers) client.Dispose();
+        admin.Dispose();
+    }
+
     private const string Projected =
         "select coalesce(string_agg(format('%s %s %s %s', stream_id, events, last_version, out_of_order), E'\\n' order by stream_id), '') from eh_stream_event_counts";
     private const string Committed =
