@@ -31,6 +31,10 @@ echo "PostgreSQL for tests on 127.0.0.1:$port"
 # The browser tests drive Debian's Chromium (Playwright cannot download one here).
 command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "could not install chromium: the browser tests will fail" >&2
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The cluster test (scripts/cluster.sh) runs Debian's Patroni, etcd and HAProxy.
+{ command -v patroni && command -v etcd && command -v haproxy; } >/dev/null \
+  || (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq patroni etcd-server haproxy) >/dev/null \
+  || echo "could not install patroni, etcd-server and haproxy: the cluster test will fail" >&2
 
 cd "$root"
 dotnet build EventHistory.sln -c Release -nologo -v q 2>&1 | grep -vE '^\s*$' | tail -30

@@ -13,6 +13,10 @@ public sealed class FaultsTests
         Assert.True(Faults.IsDatabaseUnavailable(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
         Assert.True(Faults.IsDatabaseUnavailable(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
         Assert.False(Faults.IsDatabaseUnavailable(new PostgresException("relation does not exist", "ERROR", "ERROR", "42P01")));
+        // What a write gets from a standby (scripts/cluster.sh: a primary being demoted, or HAProxy's
+        // write port still pointing at it for a moment); Marten wraps it.
+        Assert.True(Faults.IsDatabaseUnavailable(new InvalidOperationException("Marten Command Failure",
+            new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006"))));
         Assert.False(Faults.IsDatabaseUnavailable(new PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
         Assert.False(Faults.IsDatabaseUnavailable(new InvalidOperationException("a bug")));
     }
