@@ -37,7 +37,11 @@ layout() {
 }
 ports() { echo ETCD_PORT ETCD_PEER_PORT PG1_PORT PG2_PORT REST1_PORT REST2_PORT WRITE_PORT READ_PORT HTTP_PORT STATS_PORT API1_PORT API2_PORT; }
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process killed with -9 whose parent is gone stays a zombie where nothing reaps orphans (as in
+# some containers): kill -0 still succeeds on it, so a zombie counts as dead, else `up` would wait
+# for a "running" service that will never answer.
+running() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+alive() { [ -s "$1" ] && running "$(head -1 "$1")"; }
 
 # Polls a command until it succeeds, for at most $timeout seconds.
 wait_for() {
@@ -179,9 +183,9 @@ stop_pid() {
   local pid; pid=$(cat "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace))
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  while running "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  while running "$pid"; do sleep 0.1; done
   rm -f "$pidfile"
 }
 
@@ -198,7 +202,7 @@ down() {
   stop_pid "$dir/node1/patroni.pid" 40 & stop_pid "$dir/node2/patroni.pid" 40 & wait
   for n in 1 2; do
     local pidfile="$dir/node$n/data/postmaster.pid"
-    if [ -s "$pidfile" ] && kill -0 "$(head -1 "$pidfile")" 2>/dev/null; then kill -KILL "$(head -1 "$pidfile")" 2>/dev/null || true; fi
+    if alive "$pidfile"; then kill -KILL "$(head -1 "$pidfile")" 2>/dev/null || true; fi
   done
   local deadline=$((SECONDS + 15)) left
   while left=$(postgres_pids) && [ -n "$left" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
