@@ -138,6 +138,7 @@ public sealed class EventStore(
         foreach (var write in writes) session.QueueOperation(new QueuedWrite(write));
         // The commit rides at the end of the batch: one round trip per append instead of two. A
         // statement that fails before it leaves the transaction aborted and the commit unsent.
+        // Asked per append, not once: a projection may need the open transaction for some appends only.
         var commitInBatch = !_projections.Any(p => p.RunsAfterAppend);
         if (commitInBatch) session.QueueOperation(new QueuedWrite(new NpgsqlBatchCommand("commit")));
         await session.SaveChangesAsync(ct);

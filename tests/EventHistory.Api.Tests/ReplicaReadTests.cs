@@ -41,8 +41,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
     {
         var (id, first) = await CreateAsync("Replica lag item");
         await ReplayedPastAsync(first);
-        await SetReplayAsync(paused: true);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             var edit = await ReviseAsync(id, "Replica lag item, revised", "\"1\"");
 
@@ -60,11 +59,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             var caughtUp = await ReadAsync($"/api/items/{id}", edit);
             Assert.Equal("replica", ReadSource(caughtUp));
             Assert.Equal("Replica lag item, revised", await HeadlineAsync(caughtUp));
-        }
-        finally
-        {
-            await SetReplayAsync(paused: false);
-        }
+        });
     }
 
     [Fact]
@@ -72,8 +67,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
     {
         var (id, first) = await CreateAsync("Cookie token item");
         await ReplayedPastAsync(first);
-        await SetReplayAsync(paused: true);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             var edit = await SendReviseAsync(id, "Cookie token item, revised", "\"1\"");
             var cookie = Assert.Single(edit.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eh-consistency=", StringComparison.Ordinal));
@@ -84,11 +78,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             var answer = await _editor.SendAsync(read);
             Assert.Equal("primary", ReadSource(answer));
             Assert.Equal("Cookie token item, revised", await HeadlineAsync(answer));
-        }
-        finally
-        {
-            await SetReplayAsync(paused: false);
-        }
+        });
     }
 
     [Fact]
@@ -106,8 +96,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
     {
         var (id, first) = await CreateAsync("Primary only item");
         await ReplayedPastAsync(first);
-        await SetReplayAsync(paused: true);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             // The edit's expected revision is checked on the primary: a lagging replica cannot make it conflict.
             await ReviseAsync(id, "Primary only item, 2", "\"1\"");
@@ -115,11 +104,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             var history = await (await ReadAsync($"/api/items/{id}/revisions", await ReviseAsync(id, "Primary only item, 4", "\"3\"")))
                 .Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(4, history.GetArrayLength());
-        }
-        finally
-        {
-            await SetReplayAsync(paused: false);
-        }
+        });
     }
 
     [Fact]
@@ -171,6 +156,14 @@ public sealed class ReplicaReadTests : IAsyncLifetime
 
     private static async Task<string> HeadlineAsync(HttpResponseMessage answer) =>
         (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("headline").GetString()!;
+
+    /// Runs a step with the replica's replay paused (so it lags for certain), and resumes it after.
+    private async Task WhileReplayPausedAsync(Func<Task> step)
+    {
+        await SetReplayAsync(paused: true);
+        try { await step(); }
+        finally { await SetReplayAsync(paused: false); }
+    }
 
     private async Task SetReplayAsync(bool paused) =>
         await _replica.ScalarAsync(paused ? "select 1 from pg_wal_replay_pause()" : "select 1 from pg_wal_replay_resume()");
