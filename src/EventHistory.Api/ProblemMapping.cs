@@ -36,6 +36,7 @@ public sealed class ProblemMapping(RequestDelegate next, ILogger<ProblemMapping>
             detail: $"The item is at revision {c.ActualVersion}, not {c.ExpectedVersion}. Read it again and retry with If-Match: \"{c.ActualVersion}\".",
             extensions: new Dictionary<string, object?> { ["currentRevision"] = c.ActualVersion }),
         PreconditionException p => Results.Problem(statusCode: p.Status, title: p.Title, detail: p.Message),
+        StreamArchivedException a => ArchivedItems.Gone(a.StreamId),
         NotFoundException n => Results.Problem(statusCode: 404, title: "Not found", detail: n.Message),
         EventStore.Daemon.ProjectionBusyException b => Results.Problem(statusCode: 409, title: "Projection busy", detail: b.Message),
         CommandReusedException r => Results.Problem(statusCode: 422, title: "Idempotency-Key reused",

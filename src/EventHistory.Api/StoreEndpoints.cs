@@ -29,23 +29,4 @@ public static class StoreEndpoints
             Results.Ok(await mediator.Send(new ArchiveNewsItem.Command(id), ct))).RequireAuthorization(Policies.Admin)
             .WithName("ArchiveItem").WithSummary("Archive an item: kept, hidden, no more writes (admin)").Produces<ArchiveNewsItem.Result>().ProducesProblem(404);
     }
-
-    /// Archived items are kept whole but hidden: every request about one answers 410 Gone, except a
-    /// GET that asks for it with ?includeArchived=true; a write never gets through. It is on the one
-    /// item group (ItemEndpoints.MapItemGroup), so no item route goes without it.
-    public static RouteGroupBuilder HideArchived(this RouteGroupBuilder items)
-    {
-        items.ProducesProblem(StatusCodes.Status410Gone);
-        items.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            if (http.Request.RouteValues.TryGetValue("id", out var raw) && Guid.TryParse(raw?.ToString(), out var id)
-                && !(HttpMethods.IsGet(http.Request.Method) && string.Equals(http.Request.Query["includeArchived"], "true", StringComparison.OrdinalIgnoreCase))
-                && await http.RequestServices.GetRequiredService<IMediator>().Send(new IsArchived.Query(id), http.RequestAborted) == true)
-                return Results.Problem(statusCode: 410, title: "Archived",
-                    detail: $"News item {id} is archived: its history is kept but hidden. Read it with ?includeArchived=true.");
-            return await next(context);
-        });
-        return items;
-    }
 }

@@ -67,6 +67,11 @@ public sealed class CliSession(TextWriter output, TextWriter error, string? conn
             error.WriteLine($"eventhistory: {Messages.Conflict(e, parse)}");
             return 1;
         }
+        catch (EventStore.StreamArchivedException e)
+        {
+            error.WriteLine($"eventhistory: item {e.StreamId} is archived: its history is kept, and it takes no more edits");
+            return 1;
+        }
         catch (Exception e) when (e is NotFoundException or EditRejectedException or EventStore.CommandReusedException or EventStore.Daemon.ProjectionBusyException)
         {
             error.WriteLine($"eventhistory: {e.Message}");

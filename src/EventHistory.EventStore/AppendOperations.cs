@@ -34,6 +34,9 @@ internal sealed partial class AppendGuard(Guid streamId, long expectedVersion, s
     [GeneratedRegex(@"^(?<actual>\d+) is the version of stream (?<stream>[0-9a-f-]{36}), not (?<expected>\d+)$")]
     private static partial Regex Refusal();
 
+    [GeneratedRegex(@"^stream (?<stream>[0-9a-f-]{36}) is archived$")]
+    private static partial Regex Archived();
+
     public bool TryTransform(Exception original, out Exception transformed)
     {
         transformed = original;
@@ -45,6 +48,9 @@ internal sealed partial class AppendGuard(Guid streamId, long expectedVersion, s
             case "EH409" when Refusal().Match(pg.MessageText) is { Success: true } m:
                 transformed = new ConcurrencyException(Guid.Parse(m.Groups["stream"].Value), long.Parse(m.Groups["expected"].Value),
                     long.Parse(m.Groups["actual"].Value));
+                return true;
+            case "EH410" when Archived().Match(pg.MessageText) is { Success: true } m:
+                transformed = new StreamArchivedException(Guid.Parse(m.Groups["stream"].Value));
                 return true;
             case "EH002": transformed = new CommandAlreadyAppendedException(pg.MessageText["command ".Length..^" was appended already".Length]); return true;
             case "EH40R": transformed = new AppendOutOfOrderException(); return true;

@@ -249,12 +249,27 @@ public sealed class EventStore(
         return (await session.Events.FetchStreamStateAsync(streamId, ct))?.Version;
     }
 
-    /// Archived streams are kept whole but hidden from default reads.
-    public async Task ArchiveStreamAsync(Guid streamId, CancellationToken ct = default)
+    /// Archived streams are kept whole but hidden from default reads, and take no more events. The
+    /// archive holds the stream's lock, as an append does (eh_append_guard), so the two never cross:
+    /// an append either commits before the archive or is refused as archived. False when there is
+    /// no such stream; a stream archived already is a StreamArchivedException.
+    public async Task<bool> ArchiveStreamAsync(Guid streamId, CancellationToken ct = default)
     {
-        await using var session = _marten.LightweightSession();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockStream = new NpgsqlCommand(StreamLock.LockStreamSql, conn, tx))
+        {
+            lockStream.Parameters.AddWithValue("stream", streamId);
+            await lockStream.ExecuteNonQueryAsync(ct);
+        }
+        await using var session = _marten.LightweightSession(SessionOptions.ForTransaction(tx));
+        var state = await session.Events.FetchStreamStateAsync(streamId, ct);
+        if (state is null) return false;
+        if (state.IsArchived) throw new StreamArchivedException(streamId);
         session.Events.ArchiveStream(streamId);
         await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task<bool?> IsArchivedAsync(Guid streamId, CancellationToken ct = default)

@@ -38,6 +38,12 @@ public sealed class CommandAlreadyAppendedException(string commandId) : Exceptio
     public string CommandId { get; } = commandId;
 }
 
+/// The stream is archived: it is kept whole, and nothing more is appended to it.
+public sealed class StreamArchivedException(Guid streamId) : Exception($"Stream {streamId} is archived.")
+{
+    public Guid StreamId { get; } = streamId;
+}
+
 /// What an append did. A retried command (same command id) answers its first outcome with
 /// <see cref="Duplicate"/> set and appends nothing.
 public sealed record AppendResult(Guid StreamId, long FirstVersion, long LastVersion, bool Duplicate, IReadOnlyList<StoredEvent> Events);

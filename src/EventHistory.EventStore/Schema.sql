@@ -69,6 +69,8 @@ end $$;
 -- 3. take the stream's lock (an advisory lock: a new stream has no row to lock yet) and check the
 --    expected version, on a snapshot taken after the lock was granted (each statement of a
 --    volatile function takes its own under read committed): EH409, the actual version first;
+--    an archived stream is refused first, with EH410 (Marten's archiving takes the same lock, so
+--    an append and an archive never cross);
 -- 4. refuse with EH40R a transaction whose id is older than that of the stream's last writer
 --    (its claim gave it an id before it waited for the lock): global readers order by
 --    transaction id, so the caller retries in a new transaction.
@@ -76,6 +78,7 @@ create or replace function eh_append_guard(stream uuid, expected bigint, command
 returns void language plpgsql volatile as $$
 declare
     actual bigint;
+    archived boolean;
 begin
     perform pg_advisory_xact_lock_shared(1162346500, hashtext(current_schema()));
     if command is not null then
@@ -86,7 +89,11 @@ begin
         end if;
     end if;
     perform pg_advisory_xact_lock(1162346499, hashtext(current_schema() || '/' || stream::text));
-    select coalesce((select s.version from mt_streams s where s.id = stream), 0) into actual;
+    select s.version, s.is_archived into actual, archived from mt_streams s where s.id = stream;
+    actual := coalesce(actual, 0);
+    if archived then
+        raise exception 'stream % is archived', stream using errcode = 'EH410';
+    end if;
     if actual <> expected then
         -- The actual version leads the message (Npgsql redacts DETAIL by default).
         raise exception '% is the version of stream %, not %', actual, stream, expected using errcode = 'EH409';

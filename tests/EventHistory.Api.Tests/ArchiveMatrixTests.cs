@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using EventHistory.Access;
+using EventHistory.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventHistory.Api.Tests;
@@ -83,6 +84,50 @@ public sealed class ArchiveMatrixTests(ApiServer server) : IClassFixture<ApiServ
             if (!ok) wrong.Add($"{endpoint}?includeArchived=true: got {(int)got}, {appended} event(s) appended");
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task a_write_that_would_be_refused_on_a_live_item_is_410_on_an_archived_one()
+    {
+        // These never reach an append (an empty body, a missing query), whose guard refuses an
+        // archived item: the archive check is asked after they fail.
+        var (id, admin) = await ArchivedItemAsync();
+        using var _ = admin;
+        var wrong = new List<string>();
+        foreach (var endpoint in ItemEndpoints().Where(e => e.Method != "GET"))
+        {
+            var before = await EventsAsync();
+            var path = Request(endpoint, id, includeArchived: false).RequestUri!.ToString().Split('?')[0];
+            using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path)
+                { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+            using var response = await admin.SendAsync(request);
+            var appended = await EventsAsync() - before;
+            if (response.StatusCode != HttpStatusCode.Gone || appended != 0)
+                wrong.Add($"{endpoint} with an empty body: got {(int)response.StatusCode}, {appended} event(s) appended");
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task an_edit_of_a_live_item_costs_its_key_check_and_one_batch_with_no_archive_query()
+    {
+        var created = await server.Client.PostAsJsonAsync("/api/items", new
+        {
+            date = "2018-01-14", headline = "Sanchi burns ", summary = "The Iranian tanker is ablaze.",
+            sources = new[] { new { name = "Reuters", url = SourceUrl } },
+        });
+        var location = created.Headers.Location!.ToString();
+        using var sql = new SqlCommands(server.Anonymous.BaseAddress!.ToString());
+        var edit = Json(new HttpRequestMessage(HttpMethod.Post, $"{location}/summary"), new { summary = "The tanker still burns.", reason = "news" });
+        edit.Headers.Authorization = server.Client.DefaultRequestHeaders.Authorization;
+        edit.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+
+        var (status, body, commands) = await sql.SendAsync(edit);
+
+        Assert.True(status == 200, body);
+        // The key's check, then one batch: the guard (which refuses an archived item under its lock),
+        // Marten's append, the chain, the projections and the commit. The state is remembered.
+        Assert.Equal(2, commands);
     }
 
     /// The endpoints under /api/items/{id}, checked to include the ones this test was written against.

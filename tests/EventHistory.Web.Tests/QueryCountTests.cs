@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using EventHistory.Testing;
 using Xunit.Abstractions;
 
 namespace EventHistory.Web.Tests;

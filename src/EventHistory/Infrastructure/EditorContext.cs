@@ -12,4 +12,7 @@ public sealed class EditorContext
     public string? CausationId { get; set; }
     /// The request the command id was given for (RequestFingerprint): the id is bound to it.
     public byte[]? RequestHash { get; set; }
+    /// The item this request wrote to, having found it not archived under the item's lock (an
+    /// append's guard, or the archive itself): the front door need not ask again.
+    public Guid? ArchiveCheckedFor { get; set; }
 }

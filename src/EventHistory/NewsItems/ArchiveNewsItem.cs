@@ -17,12 +17,13 @@ public static class ArchiveNewsItem
         public Validator() => RuleFor(c => c.ItemId).NotEmpty();
     }
 
-    public sealed class Handler(EventStore.EventStore store) : IRequestHandler<Command, Result>
+    public sealed class Handler(EventStore.EventStore store, EditorContext editor) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command c, CancellationToken ct)
         {
-            if (await store.StreamVersionAsync(c.ItemId, ct) is null) throw new NotFoundException($"News item {c.ItemId}");
-            await store.ArchiveStreamAsync(c.ItemId, ct);
+            // Refused (StreamArchivedException) when archived already, checked under the stream's lock.
+            if (!await store.ArchiveStreamAsync(c.ItemId, ct)) throw new NotFoundException($"News item {c.ItemId}");
+            editor.ArchiveCheckedFor = c.ItemId;
             return new Result(c.ItemId, true);
         }
     }

@@ -40,7 +40,11 @@ public sealed class ItemEditor(EventStore.EventStore store, EditorContext editor
     {
         var change = decide(state);
         var result = await store.AppendAsync(state.Id, NewsItemEventTypes.StreamType, state.Revision, [change], Metadata(), state, ct);
-        if (!result.Duplicate) states.Remember(state.Apply(change));
+        if (!result.Duplicate)
+        {
+            states.Remember(state.Apply(change));
+            editor.ArchiveCheckedFor = state.Id;
+        }
         return new EditResult(state.Id, result.LastVersion, result.Duplicate);
     }
 

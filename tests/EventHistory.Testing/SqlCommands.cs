@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EventHistory.Web.Tests;
+namespace EventHistory.Testing;
 
 /// Counts the SQL commands the service runs for one request: the request carries a trace id of
 /// its own (a W3C traceparent header), ASP.NET makes it the request's activity's parent, and Npgsql's
@@ -30,15 +30,18 @@ public sealed class SqlCommands : IDisposable
     }
 
     /// GET path: its status, its HTML and how many SQL commands answering it took.
-    public async Task<(int Status, string Html, int Commands)> GetAsync(string path)
+    public Task<(int Status, string Html, int Commands)> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+    /// Sends the request (and disposes it): its status, its body and how many SQL commands answering it took.
+    public async Task<(int Status, string Body, int Commands)> SendAsync(HttpRequestMessage request)
     {
+        using var _ = request;
         var trace = ActivityTraceId.CreateRandom();
         lock (_counts) _counts[trace] = 0;
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
         using var response = await _http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        lock (_counts) return ((int)response.StatusCode, html, _counts[trace]);
+        var body = await response.Content.ReadAsStringAsync();
+        lock (_counts) return ((int)response.StatusCode, body, _counts[trace]);
     }
 
     public void Dispose()
