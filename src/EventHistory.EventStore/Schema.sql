@@ -98,9 +98,14 @@ begin
         -- The actual version leads the message (Npgsql redacts DETAIL by default).
         raise exception '% is the version of stream %, not %', actual, stream, expected using errcode = 'EH409';
     end if;
-    if actual > 0 and coalesce((select c.tx_id from eh_event_chain c where c.stream_id = stream
-                                order by c.version desc limit 1) > pg_current_xact_id(), false) then
-        raise exception 'this transaction is older than the last writer of stream %', stream using errcode = 'EH40R';
+    -- Only a transaction that had an id before the lock was granted can be older than the stream's
+    -- last writer (one that claimed a command id, or appended to another stream first); one that
+    -- gets its id after the lock is newer than every writer that released it.
+    if actual > 0 and pg_current_xact_id_if_assigned() is not null then
+        if coalesce((select c.tx_id from eh_event_chain c where c.stream_id = stream
+                     order by c.version desc limit 1) > pg_current_xact_id(), false) then
+            raise exception 'this transaction is older than the last writer of stream %', stream using errcode = 'EH40R';
+        end if;
     end if;
 end $$;
 
