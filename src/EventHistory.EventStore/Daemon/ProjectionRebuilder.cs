@@ -28,7 +28,7 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         try
         {
             await using var stopped = await StopLiveDaemonAsync(conn, projection, ct);
-            var total = await CountAsync(conn, ct);
+            var total = await CountAsync(conn, 0, long.MaxValue, ct);
             progress?.Report(new RebuildProgress(0, total));
             await ResetAsync(conn, projection, ct);
             var horizon = await RebuildHorizon.ReadAsync(conn, ct);
@@ -144,7 +144,7 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
     private static async Task<long> CountAsync(NpgsqlConnection conn, long after, long upTo, CancellationToken ct)
     {
         if (upTo <= after) return 0;
-        await using var cmd = new NpgsqlCommand("select count(*) from eh_event_chain where seq_id > @after and seq_id <= @upTo", conn);
+        await using var cmd = new NpgsqlCommand("select count(*) from mt_events where seq_id > @after and seq_id <= @upTo", conn);
         cmd.Parameters.AddWithValue("after", after);
         cmd.Parameters.AddWithValue("upTo", upTo);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
