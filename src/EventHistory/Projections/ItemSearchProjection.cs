@@ -115,17 +115,20 @@ public sealed class ItemSearchProjection : StreamRowProjection<ItemSearchProject
     // event that set it.
     protected override string ChangesFromEvents => """
         select stream_id as item_id, bool_or(type = 'news_item_created') as creates, bit_or(fields) as fields,
-            ((array_agg(v->>'date' order by seq_id desc) filter (where fields & 1 <> 0))[1])::date as date,
-            (array_agg(v->>'edition' order by seq_id desc) filter (where fields & 2 <> 0))[1] as edition,
-            (array_agg(v->>'slug' order by seq_id desc) filter (where fields & 4 <> 0))[1] as slug,
-            (array_agg(v->>'headline' order by seq_id desc) filter (where fields & 8 <> 0))[1] as headline,
-            (array_agg(v->>'summary' order by seq_id desc) filter (where fields & 16 <> 0))[1] as summary,
+            ((array_agg(date order by seq_id desc) filter (where fields & 1 <> 0))[1])::date as date,
+            (array_agg(edition order by seq_id desc) filter (where fields & 2 <> 0))[1] as edition,
+            (array_agg(slug order by seq_id desc) filter (where fields & 4 <> 0))[1] as slug,
+            (array_agg(headline order by seq_id desc) filter (where fields & 8 <> 0))[1] as headline,
+            (array_agg(summary order by seq_id desc) filter (where fields & 16 <> 0))[1] as summary,
             (array_agg(status order by seq_id desc) filter (where fields & 32 <> 0))[1] as status
         from (
-            select stream_id, seq_id, type, fields, case when type = 'page_published' then data->'page' else data end as v,
+            -- The fields are taken out of the JSON before the rows are sorted, so those stay small.
+            select stream_id, seq_id, type, fields, v->>'date' as date, v->>'edition' as edition, v->>'slug' as slug,
+                v->>'headline' as headline, v->>'summary' as summary,
                 case when type = 'news_item_retracted' then 'Retracted' else 'Published' end as status,
                 max(seq_id) filter (where type = 'news_item_created') over (partition by stream_id) as created
-            from (select e.*, case e.type
+            from (select e.stream_id, e.seq_id, e.type, case when e.type = 'page_published' then e.data->'page' else e.data end as v,
+                    case e.type
                     when 'news_item_created' then 63 when 'headline_revised' then 12 when 'summary_revised' then 16
                     when 'news_item_reverted' then 28 when 'page_published' then 28
                     when 'news_item_retracted' then 32 when 'news_item_restored' then 32 else 0 end as fields
