@@ -45,6 +45,9 @@ public sealed class EventTypes
         return this;
     }
 
+    /// Whether stored events of the type are reshaped by an upcaster when read.
+    public bool HasUpcaster(Type type) => _upgrades.ContainsKey(type);
+
     /// The serializer options events are read and written with: Json, plus the upcasters.
     public JsonSerializerOptions EventJson => _eventJson ??= BuildEventJson();
 

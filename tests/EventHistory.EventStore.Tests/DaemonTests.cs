@@ -190,6 +190,53 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
             await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
     }
 
+    [Fact]
+    public async Task a_rebuild_stops_below_an_append_held_open_and_the_daemon_counts_it_once_when_it_commits()
+    {
+        var holding = new HoldingProjection();
+        var store = DaemonTesting.CountingStore(Db.DataSource, holding);
+        var (early, held, late) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await store.AppendAsync(early, "note", 0, [new Noted("1"), new Noted("2"), new Noted("3")], By("ann"));
+        // The held append has drawn its sequence number; later appends commit above it.
+        var holdingAppend = Task.Run(() => store.AppendAsync(held, "note", 0, [new Noted("hold")], By("ann")));
+        await holding.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 5; i++) await store.AppendAsync(late, "note", i, [new Noted($"after {i}")], By("bob"));
+
+        await new ProjectionRebuilder(store, new AsyncDaemon(store)).RebuildAsync(store.AsyncProjections[0], null);
+        // Everything below the hole, nothing from it on: the held event may still commit there.
+        Assert.Equal(3L, await Db.ScalarAsync($"select events from eh_stream_event_counts where stream_id = '{early}'"));
+        Assert.Equal(0L, await Db.ScalarAsync($"select count(*) from eh_stream_event_counts where stream_id in ('{held}', '{late}')"));
+        Assert.Equal(await Db.ScalarAsync($"select max(seq_id) from mt_events where stream_id = '{early}'"),
+            await Db.ScalarAsync("select last_seq_id from mt_event_progression where name = 'stream_event_counts:All'"));
+
+        holding.Release.SetResult();
+        await holdingAppend;
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => new AsyncDaemon(store).RunAsync(stop.Token));
+        await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(1L, await Db.ScalarAsync($"select events from eh_stream_event_counts where stream_id = '{held}'"));
+        Assert.Equal(5L, await Db.ScalarAsync($"select events from eh_stream_event_counts where stream_id = '{late}'"));
+        Assert.Equal(await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.CommittedCounts),
+            await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
+    }
+
+    [Fact]
+    public async Task a_rebuild_with_no_appender_in_progress_goes_past_a_rolled_back_hole()
+    {
+        var (before, after) = (Guid.NewGuid(), Guid.NewGuid());
+        await Counted.AppendAsync(before, "note", 0, [new Noted("1")], By("ann"));
+        await RawRollbackAsync();
+        await Counted.AppendAsync(after, "note", 0, [new Noted("2"), new Noted("3")], By("ann"));
+
+        await new ProjectionRebuilder(Counted, new AsyncDaemon(Counted)).RebuildAsync(Counted.AsyncProjections[0], null);
+        Assert.Equal(2L, await Db.ScalarAsync($"select events from eh_stream_event_counts where stream_id = '{after}'"));
+        Assert.Equal(await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.CommittedCounts),
+            await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
+    }
+
     private sealed class SyncProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
     {
         public void Report(RebuildProgress value) => report(value);

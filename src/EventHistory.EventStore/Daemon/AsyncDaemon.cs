@@ -12,6 +12,8 @@ namespace EventHistory.EventStore.Daemon;
 public sealed class AsyncDaemon(EventStore store, ILogger<ProjectionCoordinator>? log = null)
 {
     private volatile ProjectionCoordinator? _running;
+    private readonly SemaphoreSlim _pausing = new(1, 1);
+    private int _pauses;
 
     /// Marten's daemon in this process while it runs (rebuilds go through it), else null.
     public IProjectionDaemon? Running => _running?.DaemonForMainDatabase();
@@ -47,17 +49,61 @@ public sealed class AsyncDaemon(EventStore store, ILogger<ProjectionCoordinator>
             });
     }
 
+    /// Stops every agent of this process's daemon until the returned handle is disposed, keeping
+    /// Marten's locks: no other process takes a projection over meanwhile, and Marten's coordinator
+    /// does not start an agent again behind a rebuild's back (it restarts missing agents every
+    /// second while it runs). Pauses nest: the agents start again when the last one ends.
+    public async Task<IAsyncDisposable> PauseAsync()
+    {
+        await _pausing.WaitAsync();
+        try
+        {
+            if (_pauses++ == 0 && _running is { } coordinator) await coordinator.PauseAsync();
+        }
+        finally { _pausing.Release(); }
+        return new Pause(this);
+    }
+
+    private async Task ResumeAsync()
+    {
+        await _pausing.WaitAsync();
+        try
+        {
+            if (--_pauses == 0 && _running is { } coordinator) await coordinator.ResumeAsync();
+        }
+        finally { _pausing.Release(); }
+    }
+
+    private sealed class Pause(AsyncDaemon daemon) : IAsyncDisposable
+    {
+        private int _ended;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0) await daemon.ResumeAsync();
+        }
+    }
+
     /// Runs until cancelled: takes the locks of whatever projections no other process works on.
     public async Task RunAsync(CancellationToken ct)
     {
         await using var coordinator = new ProjectionCoordinator(store.Marten, log ?? NullLogger<ProjectionCoordinator>.Instance);
         await coordinator.StartAsync(ct);
-        _running = coordinator;
+        await _pausing.WaitAsync(ct);
+        try
+        {
+            _running = coordinator;
+            if (_pauses > 0) await coordinator.PauseAsync(); // a rebuild began before this daemon did
+        }
+        finally { _pausing.Release(); }
         try { await Task.Delay(Timeout.Infinite, ct); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         finally
         {
-            _running = null;
+            // Under the pause lock: a rebuild ending now must not resume a coordinator being stopped.
+            await _pausing.WaitAsync(CancellationToken.None);
+            try { _running = null; }
+            finally { _pausing.Release(); }
             await coordinator.StopAsync(CancellationToken.None);
         }
     }

@@ -26,6 +26,16 @@ public abstract class AsyncProjection : IProjection
 
     public const int DefaultBatchSize = 10_000;
 
+    /// What a rebuild runs, in SQL, for each range of sequence numbers (ProjectionRebuilder): one
+    /// statement that reads the relation `events` (seq_id, stream_id, version, type, data: the
+    /// events of the range Marten would deliver, of types the store knows) and writes the rows a
+    /// live batch of exactly those events writes. Set-based, so a rebuild never deserializes an event.
+    public abstract string RebuildStatement { get; }
+
+    /// The event types whose stored JSON <see cref="RebuildStatement"/> reads. It reads the JSON as
+    /// stored, so it cannot see an upcaster: the rebuild refuses while one of these has one.
+    public virtual IReadOnlyList<Type> ReadsDataOf => [];
+
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         // Marten's own tombstones (a failed append's burnt sequence numbers) are not history.
@@ -50,8 +60,19 @@ public abstract class StreamRowProjection<TChange> : AsyncProjection where TChan
     /// The change after one more event of the stream (null: nothing to write so far).
     public abstract TChange? Fold(TChange? change, IEvent e);
 
-    /// Queues one statement that merges every change into its stream's row.
+    /// Queues one statement that merges every change into its stream's row (<see cref="Merge"/> over the changes as arrays).
     protected abstract void Write(IDocumentOperations operations, IReadOnlyList<(Guid Stream, TChange Change)> changes);
+
+    /// The statement that merges each change of the relation <paramref name="changes"/> (aliased d,
+    /// one row per stream) into its stream's row: the live batch and the rebuild share it.
+    protected abstract string Merge(string changes);
+
+    /// A query over `events` giving one change per stream, with the columns Merge reads: what
+    /// <see cref="Fold"/> makes of each stream's events in sequence order, said in SQL.
+    /// ItemSearchRebuildTests and StreamEventCountsRebuildTests pin the two rules against each other.
+    protected abstract string ChangesFromEvents { get; }
+
+    public sealed override string RebuildStatement => Merge($"({ChangesFromEvents}) as d");
 
     /// The batch folded per stream, streams in the order they first appear.
     public IReadOnlyList<(Guid Stream, TChange Change)> FoldBatch(IReadOnlyList<IEvent> events)

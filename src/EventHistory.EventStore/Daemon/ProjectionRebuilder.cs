@@ -1,60 +1,48 @@
 using JasperFx.Events.Daemon;
-using Marten;
+using JasperFx.Events.Projections;
 using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
 
 public sealed record RebuildProgress(long Done, long Total);
 
-/// Rebuilds an async projection through Marten's daemon: Marten empties its tables and resets its
-/// progress in one transaction, then replays every event up to the high-water mark in batches
-/// that move the progress with them; the daemon goes on live from there. Writers are never
-/// blocked. The progress shown is read from the projection's row in mt_event_progression.
+/// Rebuilds an async projection set-based, in SQL, without deserializing an event: it empties the
+/// projection's tables and resets its progress in one transaction, then applies the events up to a
+/// safe horizon (RebuildHorizon) range by range of sequence numbers, each range one statement
+/// (the projection's RebuildStatement) committed with the move of its progress in
+/// mt_event_progression; the live daemon goes on from the horizon. Writers are never blocked.
 public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
 {
     public const int BatchSize = 1000;
 
+    /// Sequence numbers per transaction of a rebuild: enough that a statement's fixed costs vanish,
+    /// few enough that none runs for long and the progress moves.
+    public long SequencesPerTransaction { get; init; } = 100_000;
+
     public async Task<long> RebuildAsync(AsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
     {
-        // Marten's rebuild resets the projection under the feet of a daemon that works on it in
-        // another process: that daemon's agent would go on from its own position. Refuse instead.
-        var runningHere = daemon.Running is { } here && here.CurrentAgents().Any(a => a.Name.Identity == projection.ShardName);
-        if (!runningHere && (await ProjectionStatusReader.ReadAsync(store.DataSource, [projection.Name], ct))[0].State == "running")
-            throw new ProjectionBusyException(projection.Name);
-
+        var types = ReadableTypes(projection);
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         // Held for the rebuild's length: the status reports the projection as rebuilding.
         await ProjectionLocks.ExecuteAsync(conn, $"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", projection.Name, ct);
         try
         {
-            var total = await CountAsync(conn, ct);
+            await using var stopped = await StopLiveDaemonAsync(conn, projection, ct);
+            var total = await CountAsync(conn, 0, long.MaxValue, ct);
             progress?.Report(new RebuildProgress(0, total));
-            // The daemon of this process, if it works on the projection, stops its agent for the
-            // rebuild and starts it again after; otherwise a daemon of our own rebuilds and is gone.
-            var running = daemon.Running is { } d && d.CurrentAgents().Any(a => a.Name.Identity == projection.ShardName) ? d : null;
-            var own = running is null ? await store.Marten.BuildProjectionDaemonAsync() : null;
-            try
+            await ResetAsync(conn, projection, ct);
+            var horizon = await RebuildHorizon.ReadAsync(conn, ct);
+            long done = 0;
+            for (var from = 0L; from < horizon;)
             {
-                var rebuild = (running ?? own!).RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), ct);
-                // The bar counts the events below the position as it moves: each poll counts only
-                // those it passed since the last one, so polling a rebuild of millions costs nothing.
-                var (position, done) = (0L, 0L);
-                while (await Task.WhenAny(rebuild, Task.Delay(200, ct)) != rebuild)
-                {
-                    var now = await PositionAsync(conn, projection, ct);
-                    if (now < position) (position, done) = (0, 0); // the rebuild reset the progress after our first look
-                    done += await CountAsync(conn, position, now, ct);
-                    position = now;
-                    progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
-                }
-                await rebuild;
-                if (running is not null && running.StatusFor(projection.ShardName) != JasperFx.AgentStatus.Running)
-                    await running.StartAgentAsync(projection.ShardName, ct);
+                var to = Math.Min(horizon, from + SequencesPerTransaction);
+                await ApplyAsync(conn, projection, types, from, to, ct);
+                done += await CountAsync(conn, from, to, ct);
+                progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
+                from = to;
             }
-            finally { own?.Dispose(); }
-            var replayed = await DoneAsync(conn, projection, ct);
-            progress?.Report(new RebuildProgress(replayed, replayed));
-            return replayed;
+            progress?.Report(new RebuildProgress(done, done));
+            return done;
         }
         finally
         {
@@ -62,23 +50,105 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         }
     }
 
-    /// The events at or below the projection's position.
-    private static async Task<long> DoneAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct) =>
-        await CountAsync(conn, 0, await PositionAsync(conn, projection, ct), ct);
-
-    /// The projection's position: the last sequence number it applied.
-    private static async Task<long> PositionAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    /// The stored names of the events the live daemon would hand the projection: those of types the
+    /// store knows (Marten delivers no others). Refused when the rebuild's SQL would read the stored
+    /// JSON of a type an upcaster reshapes.
+    private string[] ReadableTypes(AsyncProjection projection)
     {
-        await using var cmd = new NpgsqlCommand("select coalesce(max(last_seq_id), 0) from mt_event_progression where name = @shard", conn);
-        cmd.Parameters.AddWithValue("shard", projection.ShardName);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        if (projection.ReadsDataOf.FirstOrDefault(store.Types.HasUpcaster) is { } upcast)
+            throw new InvalidOperationException(
+                $"{projection.Name}'s rebuild reads the stored JSON of {store.Types.NameOf(upcast)} in SQL, which an upcaster now reshapes: teach its RebuildStatement the old shape.");
+        return [.. store.Types.Events.Select(e => e.Name)];
+    }
+
+    /// Stops whatever daemon could apply the projection while the rebuild does: this process's
+    /// (paused, keeping its locks), or, when none works on it, any other, by holding Marten's lock
+    /// for the projection ourselves so every daemon stays on standby. A daemon of another process
+    /// that works on it cannot be stopped from here: refused.
+    private async Task<IAsyncDisposable> StopLiveDaemonAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    {
+        var schema = MartenStore.SchemaOf(store.DataSource);
+        var lockId = (long)ProjectionLockIds.Compute(schema, new ShardName(projection.Name), new DaemonSettings().DaemonLockId);
+        if (await TryLockAsync(conn, "select pg_try_advisory_lock(@id)", lockId, ct))
+            return new Unlock(conn, lockId);
+        if (daemon.Running is { } here && here.CurrentAgents().Any(a => a.Name.Identity == projection.ShardName))
+            return await daemon.PauseAsync();
+        throw new ProjectionBusyException(projection.Name);
+    }
+
+    private sealed class Unlock(NpgsqlConnection conn, long lockId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await TryLockAsync(conn, "select pg_advisory_unlock(@id)", lockId, CancellationToken.None);
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection conn, string sql, long lockId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue("id", lockId);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// Empties the projection's tables and sets its progress to 0, in one transaction.
+    private static async Task ResetAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var truncate = new NpgsqlCommand($"truncate {string.Join(", ", projection.Tables)}", conn, tx))
+            await truncate.ExecuteNonQueryAsync(ct);
+        await using (var reset = new NpgsqlCommand(
+            """
+            insert into mt_event_progression (name, last_seq_id, last_updated) values (@shard, 0, now())
+            on conflict (name) do update set last_seq_id = 0, last_updated = now()
+            """, conn, tx))
+        {
+            reset.Parameters.AddWithValue("shard", projection.ShardName);
+            await reset.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// Applies the events numbered (from, to] and moves the progress from `from` to `to` in one
+    /// transaction. The move checks the position it starts from, as Marten's does, so a range is
+    /// never applied twice.
+    private static async Task ApplyAsync(NpgsqlConnection conn, AsyncProjection projection, string[] types, long from, long to, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // A range's sorts (by stream, in sequence order) and groups fit in memory rather than
+        // spilling to temporary files at the default 4 MB.
+        await using (var memory = new NpgsqlCommand("set local work_mem = '128MB'", conn, tx)) await memory.ExecuteNonQueryAsync(ct);
+        // The events Marten's loader would deliver: joined to their stream, archived ones left out.
+        // Not materialized: each statement reads only the columns it needs.
+        await using (var apply = new NpgsqlCommand(
+            $"""
+            with events as (
+                select d.seq_id, d.stream_id, d.version, d.type, d.data
+                from mt_events d join mt_streams s on s.id = d.stream_id
+                where d.seq_id > @from and d.seq_id <= @to and d.is_archived = false and d.type = any(@types))
+            {projection.RebuildStatement}
+            """, conn, tx))
+        {
+            apply.CommandTimeout = 0;
+            apply.Parameters.AddWithValue("from", from);
+            apply.Parameters.AddWithValue("to", to);
+            apply.Parameters.AddWithValue("types", types);
+            await apply.ExecuteNonQueryAsync(ct);
+        }
+        await using (var move = new NpgsqlCommand(
+            "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx))
+        {
+            move.Parameters.AddWithValue("shard", projection.ShardName);
+            move.Parameters.AddWithValue("from", from);
+            move.Parameters.AddWithValue("to", to);
+            if (await move.ExecuteNonQueryAsync(ct) != 1)
+                throw new InvalidOperationException($"{projection.ShardName} moved during its rebuild: another daemon applied it.");
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// The events above <paramref name="after"/> and at or below <paramref name="upTo"/>.
     private static async Task<long> CountAsync(NpgsqlConnection conn, long after, long upTo, CancellationToken ct)
     {
         if (upTo <= after) return 0;
-        await using var cmd = new NpgsqlCommand("select count(*) from eh_event_chain where seq_id > @after and seq_id <= @upTo", conn);
+        await using var cmd = new NpgsqlCommand("select count(*) from mt_events where seq_id > @after and seq_id <= @upTo", conn);
         cmd.Parameters.AddWithValue("after", after);
         cmd.Parameters.AddWithValue("upTo", upTo);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;

@@ -43,20 +43,33 @@ public sealed class StreamEventCountsProjection : StreamRowProjection<StreamEven
             var (stream, c) = changes[i];
             (streams[i], events[i], first[i], last[i], outOfOrder[i], seq[i]) = (stream, c.Events, c.FirstVersion, c.LastVersion, c.OutOfOrder, c.LastSeqId);
         }
-        // One statement for the batch: each stream's row as it stood (none: version 0, no events)
-        // plus its change; the batch's first event of a stream is checked against the row's last_version.
         operations.QueueSqlCommand(
-            """
-            insert into eh_stream_event_counts as c (stream_id, events, last_version, out_of_order, last_seq_id)
-            select d.stream_id, coalesce(r.events, 0) + d.events, d.last_version,
-                coalesce(r.out_of_order, 0) + d.out_of_order + case when d.first_version = coalesce(r.last_version, 0) + 1 then 0 else 1 end,
-                d.last_seq_id
-            from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                as d(stream_id, events, first_version, last_version, out_of_order, last_seq_id)
-            left join eh_stream_event_counts r on r.stream_id = d.stream_id
-            on conflict (stream_id) do update set events = excluded.events, last_version = excluded.last_version,
-                out_of_order = excluded.out_of_order, last_seq_id = excluded.last_seq_id
-            """,
+            Merge("unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) as d(stream_id, events, first_version, last_version, out_of_order, last_seq_id)"),
             streams, events, first, last, outOfOrder, seq);
     }
+
+    // Each stream's row as it stood (none: version 0, no events) plus its change; the change's first
+    // event of a stream is checked against the row's last_version.
+    protected override string Merge(string changes) => $"""
+        insert into eh_stream_event_counts as c (stream_id, events, last_version, out_of_order, last_seq_id)
+        select d.stream_id, coalesce(r.events, 0) + d.events, d.last_version,
+            coalesce(r.out_of_order, 0) + d.out_of_order + case when d.first_version = coalesce(r.last_version, 0) + 1 then 0 else 1 end,
+            d.last_seq_id
+        from {changes}
+        left join eh_stream_event_counts r on r.stream_id = d.stream_id
+        on conflict (stream_id) do update set events = excluded.events, last_version = excluded.last_version,
+            out_of_order = excluded.out_of_order, last_seq_id = excluded.last_seq_id
+        """;
+
+    // Fold over each stream's events in sequence order: the count, the first and last version, the
+    // events that did not follow the one before them, the last sequence number.
+    protected override string ChangesFromEvents => """
+        select stream_id, count(*) as events,
+            (array_agg(version order by seq_id))[1] as first_version,
+            (array_agg(version order by seq_id desc))[1] as last_version,
+            count(*) filter (where previous is not null and version <> previous + 1) as out_of_order,
+            max(seq_id) as last_seq_id
+        from (select stream_id, seq_id, version, lag(version) over (partition by stream_id order by seq_id) as previous from events) e
+        group by stream_id
+        """;
 }

@@ -80,25 +80,61 @@ public sealed class ItemSearchProjection : StreamRowProjection<ItemSearchProject
             (items[i], creates[i], fields[i], dates[i]) = (item, c.Creates, (int)c.Fields, c.Date);
             (editions[i], slugs[i], headlines[i], summaries[i], statuses[i]) = (c.Edition, c.Slug, c.Headline, c.Summary, c.Status);
         }
-        // One statement for the batch: the row as it stands with the change's columns set; a row
-        // that does not exist is written only by a creation (an update of a missing row does nothing).
         operations.QueueSqlCommand(
-            """
-            insert into eh_item_search as t (item_id, date, edition, slug, headline, summary, status)
-            select d.item_id,
-                case when d.fields & 1 <> 0 then d.date else r.date end,
-                case when d.fields & 2 <> 0 then d.edition else r.edition end,
-                case when d.fields & 4 <> 0 then d.slug else r.slug end,
-                case when d.fields & 8 <> 0 then d.headline else r.headline end,
-                case when d.fields & 16 <> 0 then d.summary else r.summary end,
-                case when d.fields & 32 <> 0 then d.status else r.status end
-            from unnest(?::uuid[], ?::boolean[], ?::integer[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                as d(item_id, creates, fields, date, edition, slug, headline, summary, status)
-            left join eh_item_search r on r.item_id = d.item_id
-            where d.creates or r.item_id is not null
-            on conflict (item_id) do update set date = excluded.date, edition = excluded.edition, slug = excluded.slug,
-                headline = excluded.headline, summary = excluded.summary, status = excluded.status
-            """,
+            Merge("""
+                unnest(?::uuid[], ?::boolean[], ?::integer[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    as d(item_id, creates, fields, date, edition, slug, headline, summary, status)
+                """),
             items, creates, fields, dates, editions, slugs, headlines, summaries, statuses);
     }
+
+    // The row as it stands with the change's columns set; a row that does not exist is written only
+    // by a creation (an update of a missing row does nothing).
+    protected override string Merge(string changes) => $"""
+        insert into eh_item_search as t (item_id, date, edition, slug, headline, summary, status)
+        select d.item_id,
+            case when d.fields & 1 <> 0 then d.date else r.date end,
+            case when d.fields & 2 <> 0 then d.edition else r.edition end,
+            case when d.fields & 4 <> 0 then d.slug else r.slug end,
+            case when d.fields & 8 <> 0 then d.headline else r.headline end,
+            case when d.fields & 16 <> 0 then d.summary else r.summary end,
+            case when d.fields & 32 <> 0 then d.status else r.status end
+        from {changes}
+        left join eh_item_search r on r.item_id = d.item_id
+        where d.creates or r.item_id is not null
+        on conflict (item_id) do update set date = excluded.date, edition = excluded.edition, slug = excluded.slug,
+            headline = excluded.headline, summary = excluded.summary, status = excluded.status
+        """;
+
+    public override IReadOnlyList<Type> ReadsDataOf =>
+        [typeof(NewsItemCreated), typeof(HeadlineRevised), typeof(SummaryRevised), typeof(NewsItemReverted), typeof(PagePublished)];
+
+    // Fold in SQL (the stored names are pinned by EventTypeNamesTests): each event sets the Field
+    // bits Fold gives it, from its stored JSON (a page's fields are those of its page); only the
+    // events from a stream's last creation on count, and each column takes the value of the last
+    // event that set it.
+    protected override string ChangesFromEvents => """
+        select stream_id as item_id, bool_or(type = 'news_item_created') as creates, bit_or(fields) as fields,
+            ((array_agg(date order by seq_id desc) filter (where fields & 1 <> 0))[1])::date as date,
+            (array_agg(edition order by seq_id desc) filter (where fields & 2 <> 0))[1] as edition,
+            (array_agg(slug order by seq_id desc) filter (where fields & 4 <> 0))[1] as slug,
+            (array_agg(headline order by seq_id desc) filter (where fields & 8 <> 0))[1] as headline,
+            (array_agg(summary order by seq_id desc) filter (where fields & 16 <> 0))[1] as summary,
+            (array_agg(status order by seq_id desc) filter (where fields & 32 <> 0))[1] as status
+        from (
+            -- The fields are taken out of the JSON before the rows are sorted, so those stay small.
+            select stream_id, seq_id, type, fields, v->>'date' as date, v->>'edition' as edition, v->>'slug' as slug,
+                v->>'headline' as headline, v->>'summary' as summary,
+                case when type = 'news_item_retracted' then 'Retracted' else 'Published' end as status,
+                max(seq_id) filter (where type = 'news_item_created') over (partition by stream_id) as created
+            from (select e.stream_id, e.seq_id, e.type, case when e.type = 'page_published' then e.data->'page' else e.data end as v,
+                    case e.type
+                    when 'news_item_created' then 63 when 'headline_revised' then 12 when 'summary_revised' then 16
+                    when 'news_item_reverted' then 28 when 'page_published' then 28
+                    when 'news_item_retracted' then 32 when 'news_item_restored' then 32 else 0 end as fields
+                  from events e) e
+            where fields <> 0) e
+        where created is null or seq_id >= created
+        group by stream_id
+        """;
 }
