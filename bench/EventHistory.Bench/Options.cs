@@ -42,7 +42,7 @@ public sealed record Options(
             LongHistory: Int("long-history", 10_000, 1_000),
             Reads: Int("reads", 3_000, 300),
             ImportEvents: Int("import-events", 1_000_000, 20_000),
-            ImportSeconds: Num("import-seconds", 180, 60),
+            ImportSeconds: Num("import-seconds", 1200, 60),
             Importers: Int("importers", 4, 2),
             RebuildEvents: Int("rebuild-events", 1_000_000, 20_000),
             RebuildSeconds: Num("rebuild-seconds", 200, 60),
