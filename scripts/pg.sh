@@ -54,7 +54,7 @@ pg_start() {
   fi
   if pg_as_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then return 0; fi
   pg_as_owner "$PG_BIN/pg_ctl" -D "$data" -w -t 60 -l "$data/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=300 -c fsync=${PG_FSYNC:-on} -c shared_buffers=256MB" start >/dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=300 -c fsync=${PG_FSYNC:-on} -c shared_buffers=256MB -c default_toast_compression=lz4" start >/dev/null \
     || { tail -20 "$data/server.log" >&2; return 1; }
 }
 

@@ -142,16 +142,3 @@ begin
           and l.classid::bigint = 1162346500 and l.objid::bigint = hashtext(current_schema())::bigint & 4294967295);
     return coalesce(least(writer, pg_snapshot_xmax(snap)), pg_snapshot_xmax(snap));
 end $$;
-
--- ===== Bulk import (branch import-fast): event bodies compressed with lz4 =====
--- An imported page's event holds the whole page (several KiB of JSON), which PostgreSQL
--- compresses: lz4 costs about a third to half of the CPU of the default pglz on these bodies, for
--- the same size. Marten creates mt_events; its migrations do not compare a column's compression.
--- Changed once (the check keeps start-ups from locking the table), and only where the server has lz4.
-do $$
-begin
-    if (select attcompression from pg_attribute where attrelid = 'mt_events'::regclass and attname = 'data') <> 'l' then
-        alter table mt_events alter column data set compression lz4;
-    end if;
-exception when feature_not_supported then null;
-end $$;
