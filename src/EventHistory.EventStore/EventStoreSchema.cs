@@ -17,7 +17,10 @@ public static class EventStoreSchema
         string[] scripts = [ReadResource("EventHistory.EventStore.Schema.sql"), .. moreSql ?? []];
         var fingerprint = Fingerprint(scripts);
         await using var conn = await db.OpenConnectionAsync(ct);
-        await Execute(conn, null, $"select pg_advisory_lock({SchemaLockKey})", ct);
+        // No timeout: on a busy machine many start-ups (a test suite's schemas) queue for this lock,
+        // each holding it only for its own DDL, and a dead holder's session lock dies with it.
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", conn) { CommandTimeout = 0 })
+            await take.ExecuteNonQueryAsync(ct);
         try
         {
             if (await MadeByAsync(conn, ct) == fingerprint) return;
