@@ -48,7 +48,8 @@ public sealed class Cluster : IAsyncLifetime
     /// `up`, which also restarts whatever a test killed, and waits until all of it serves again.
     public async Task UpAsync()
     {
-        var (code, output, error) = await RunScriptAsync("up", TimeSpan.FromMinutes(4));
+        // Generous: on a machine busy with builds the two service processes alone took minutes to start.
+        var (code, output, error) = await RunScriptAsync("up", TimeSpan.FromMinutes(8));
         if (code != 0) throw new InvalidOperationException($"cluster.sh up failed ({code}):\n{output}{error}\n{Logs()}");
         Frontend = new Uri(output.TrimEnd().Split('\n').Last().Trim());
     }
@@ -77,7 +78,7 @@ public sealed class Cluster : IAsyncLifetime
         start.Environment["CLUSTER_DIR"] = Dir;
         start.Environment["CLUSTER_BASE_PORT"] = FreePortRange(12).ToString();
         start.Environment["CLUSTER_FSYNC"] = "off";
-        start.Environment["CLUSTER_TIMEOUT"] = "150";
+        start.Environment["CLUSTER_TIMEOUT"] = "240";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
