@@ -64,12 +64,35 @@ public sealed class Cluster : IAsyncLifetime
         DownTook = clock.Elapsed;
     }
 
-    /// Stops the cluster and deletes its folder; once, whoever calls first.
+    /// Stops the cluster and deletes its folder, keeping its logs; once, whoever calls first.
     private void Down()
     {
         if (Interlocked.Exchange(ref _down, 1) == 1) return;
         try { RunScriptAsync("down", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(); }
-        finally { try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
+        finally
+        {
+            KeepLogs();
+            try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// The last run's logs (services, Patroni, PostgreSQL, HAProxy, etcd) under the test's
+    /// TestResults/cluster-logs: a failure's message holds only their last lines.
+    private void KeepLogs()
+    {
+        var kept = Path.Combine(AppContext.BaseDirectory, "TestResults", "cluster-logs");
+        try
+        {
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            foreach (var log in Directory.EnumerateFiles(Dir, "*.log", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(kept, Path.GetRelativePath(Dir, log));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(log, copy);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private async Task<(int Code, string Output, string Error)> RunScriptAsync(string command, TimeSpan limit)
