@@ -80,8 +80,17 @@ ensure_installed() {
   $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq patroni etcd-server haproxy >&2
 }
 
-connection() { # PORT APPLICATION-NAME: Npgsql's, failing fast while a failover is under way
-  echo "Host=127.0.0.1;Port=$1;Username=postgres;Password=postgres;Database=eventhistory;Timeout=3;Maximum Pool Size=60;Application Name=$2"
+# PORT APPLICATION-NAME: Npgsql's, failing fast while a failover is under way. Keepalive=1 pings idle
+# pooled connections every second: HAProxy cuts the sessions of a node it marks down, and without
+# the ping each dead connection left in the pool would fail one request after the failover.
+connection() {
+  echo "Host=127.0.0.1;Port=$1;Username=postgres;Password=postgres;Database=eventhistory;Timeout=3;Maximum Pool Size=60;Keepalive=1;Application Name=$2"
+}
+
+admin_key() { # KEYFILE: creates the cluster-admin key, or gives the one a failed try left a new secret
+  (umask 077; export EVENTHISTORY_DB; EVENTHISTORY_DB=$(connection "$WRITE_PORT" eventhistory-cli)
+   dotnet "$cli" keys create --name cluster-admin --role admin >"$1.new" 2>>"$dir/cli.log" \
+     || dotnet "$cli" keys rotate cluster-admin >"$1.new" 2>>"$dir/cli.log") && [ -s "$1.new" ] && mv "$1.new" "$1"
 }
 
 patroni_cluster() { curl -sf --max-time 2 "http://127.0.0.1:$REST1_PORT/cluster" || curl -sf --max-time 2 "http://127.0.0.1:$REST2_PORT/cluster"; }
@@ -154,12 +163,10 @@ up() {
     || "$PG_BIN/createdb" -h 127.0.0.1 -p "$WRITE_PORT" -U postgres eventhistory
 
   # The admin key, as scripts/run.sh makes its local one (this also creates the schema).
+  # Retried: on a machine busy with builds the first try (which also migrates the schema) can time
+  # out; a create that committed but failed to answer leaves a key to rotate. Errors go to cli.log.
   local keyfile="$dir/admin-key"
-  if [ ! -s "$keyfile" ]; then
-    (umask 077; export EVENTHISTORY_DB; EVENTHISTORY_DB=$(connection "$WRITE_PORT" eventhistory-cli)
-     dotnet "$cli" keys create --name cluster-admin --role admin >"$keyfile" 2>/dev/null \
-       || dotnet "$cli" keys rotate cluster-admin >"$keyfile")
-  fi
+  [ -s "$keyfile" ] || wait_for "the admin key" admin_key "$keyfile"
   chmod 600 "$keyfile"
 
   # The service processes, one after the other: each migrates the schema as it starts.

@@ -24,8 +24,9 @@ public static class Faults
         return false;
     }
 
-    /// 503 with Retry-After. The pool's idle connections may all point at the server that went away,
-    /// so they are dropped: the next request opens a fresh one and the service recovers by itself.
+    /// 503 with Retry-After. The pools' idle connections may all point at the server that went away,
+    /// so they are dropped (the replica's too: a failover moves both): the next request opens fresh
+    /// ones and the service recovers by itself.
     public static IResult Unavailable() => new UnavailableResult();
 
     private sealed class UnavailableResult : IResult
@@ -33,6 +34,7 @@ public static class Faults
         public async Task ExecuteAsync(HttpContext http)
         {
             http.RequestServices.GetService<NpgsqlDataSource>()?.Clear();
+            http.RequestServices.GetService<Infrastructure.Replica>()?.Db?.Clear();
             http.Response.Headers.RetryAfter = RetryAfterSeconds;
             await Results.Problem(statusCode: 503, title: "Service unavailable",
                 detail: "The database cannot be reached just now; nothing was written. Retry in a few seconds.").ExecuteAsync(http);

@@ -70,8 +70,8 @@ public static class PageEndpoints
                 ? Results.Problem(statusCode: 404, title: "Not found", detail: $"No day page at {path}.")
                 : HttpCaching.Text(http, Caching.Revalidated, latest, Markdown);
         }
-        var db = await http.RequestServices.GetRequiredService<Infrastructure.ReadSource>().ForReadAsync(ct);
-        var item = await NewsItemRows.FindByPathAsync(db, path, ct) is { } id ? await NewsItemRows.LoadCurrentAsync(db, id, ct) : null;
+        await using var conn = await http.RequestServices.GetRequiredService<Infrastructure.ReadSource>().OpenAsync(ct);
+        var item = await NewsItemRows.FindByPathAsync(conn, path, ct) is { } id ? await NewsItemRows.LoadCurrentAsync(conn, null, id, ct) : null;
         if (item is null || item.Status == ItemStatus.Retracted || !item.HasPage)
             return Results.Problem(statusCode: 404, title: "Not found", detail: $"No news item page at {path}.");
         if (item.Path != path)

@@ -82,6 +82,39 @@ public sealed class ReplicaReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_tokened_read_is_checked_on_the_connection_that_serves_it_when_the_read_address_reaches_both_servers()
+    {
+        // As HAProxy's read port does when its pool holds connections to the replica and to the
+        // primary (its backup): each new connection to the read address lands on the other server.
+        var bothServers = $"Host=127.0.0.1:{_replica.Port},127.0.0.1:{_primary.Port};Load Balance Hosts=true;Username=postgres;Database=postgres;Timeout=5";
+        await using var app = await ApiHost.BuildAsync(["--urls", "http://127.0.0.1:0", "--EVENTHISTORY_DB", _primary.ConnectionString,
+            "--EVENTHISTORY_READ_DB", bothServers, "--EVENTHISTORY_READ_WAIT_MS", "100", "--EVENTHISTORY_DAEMON", "false",
+            "--Logging:LogLevel:Default", "None"]);
+        await app.StartAsync();
+        using var service = new HttpClient(new SocketsHttpHandler { UseCookies = false })
+            { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        var (id, first) = await CreateAsync("Two servers item");
+        await ReplayedPastAsync(first);
+        await WhileReplayPausedAsync(async () =>
+        {
+            var edit = await ReviseAsync(id, "Two servers item, revised", "\"1\"");
+            var seen = new List<string>();
+            for (var read = 0; read < 6; read++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/items/{id}");
+                request.Headers.Add("Consistency-Token", edit);
+                var answer = await service.SendAsync(request);
+                seen.Add($"{await HeadlineAsync(answer)} ({ReadSource(answer)})");
+            }
+            // A check made on one connection and a read made on another would let every second read
+            // come from the paused replica, without its write.
+            Assert.All(seen, s => Assert.StartsWith("Two servers item, revised (", s));
+        });
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task a_token_that_is_not_a_wal_position_is_refused_by_name()
     {
         using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/items/{Guid.NewGuid()}");

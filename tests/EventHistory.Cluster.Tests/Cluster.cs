@@ -48,7 +48,8 @@ public sealed class Cluster : IAsyncLifetime
     /// `up`, which also restarts whatever a test killed, and waits until all of it serves again.
     public async Task UpAsync()
     {
-        var (code, output, error) = await RunScriptAsync("up", TimeSpan.FromMinutes(4));
+        // Generous: on a machine busy with builds the two service processes alone took minutes to start.
+        var (code, output, error) = await RunScriptAsync("up", TimeSpan.FromMinutes(8));
         if (code != 0) throw new InvalidOperationException($"cluster.sh up failed ({code}):\n{output}{error}\n{Logs()}");
         Frontend = new Uri(output.TrimEnd().Split('\n').Last().Trim());
     }
@@ -63,12 +64,35 @@ public sealed class Cluster : IAsyncLifetime
         DownTook = clock.Elapsed;
     }
 
-    /// Stops the cluster and deletes its folder; once, whoever calls first.
+    /// Stops the cluster and deletes its folder, keeping its logs; once, whoever calls first.
     private void Down()
     {
         if (Interlocked.Exchange(ref _down, 1) == 1) return;
         try { RunScriptAsync("down", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(); }
-        finally { try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
+        finally
+        {
+            KeepLogs();
+            try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// The last run's logs (services, Patroni, PostgreSQL, HAProxy, etcd) under the test's
+    /// TestResults/cluster-logs: a failure's message holds only their last lines.
+    private void KeepLogs()
+    {
+        var kept = Path.Combine(AppContext.BaseDirectory, "TestResults", "cluster-logs");
+        try
+        {
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            foreach (var log in Directory.EnumerateFiles(Dir, "*.log", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(kept, Path.GetRelativePath(Dir, log));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(log, copy);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private async Task<(int Code, string Output, string Error)> RunScriptAsync(string command, TimeSpan limit)
@@ -77,7 +101,7 @@ public sealed class Cluster : IAsyncLifetime
         start.Environment["CLUSTER_DIR"] = Dir;
         start.Environment["CLUSTER_BASE_PORT"] = FreePortRange(12).ToString();
         start.Environment["CLUSTER_FSYNC"] = "off";
-        start.Environment["CLUSTER_TIMEOUT"] = "150";
+        start.Environment["CLUSTER_TIMEOUT"] = "240";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

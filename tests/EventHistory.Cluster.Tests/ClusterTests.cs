@@ -14,7 +14,8 @@ namespace EventHistory.Cluster.Tests;
 /// first runs `up`, which restarts whatever an earlier test killed, so their order does not matter.
 public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IClassFixture<Cluster>
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    /// A bound, not a pace: every wait returns as soon as its condition holds; a busy machine may need all of it.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     private async Task RestoredAsync()
     {
@@ -99,6 +100,12 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
 
         var verify = await admin.GetFromJsonAsync<JsonElement>("/api/verify");
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
+
+        // The new primary's daemon goes on from the old one's progress: no committed event skipped or counted twice.
+        await ProjectionsCaughtUpAsync();
+        var skips = await cluster.TextAsync("select coalesce(string_agg(format('%s-%s', starting_sequence, ending_sequence), ', '), 'none') from mt_high_water_skips");
+        output.WriteLine($"projections caught up after the failover; Marten's skipped sequence ranges: {skips}");
+        Assert.Equal(await cluster.TextAsync(Committed), await cluster.TextAsync(Projected));
         foreach (var (_, client, _) in writers) client.Dispose();
         foreach (var client in readers.Append(admin)) client.Dispose();
     }
@@ -181,10 +188,7 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
         await running;
 
         var caughtUp = Stopwatch.StartNew();
-        await Cluster.UntilAsync(async () => await cluster.ScalarAsync("select count(*) from mt_events") ==
-                await cluster.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts")
-            && await cluster.ScalarAsync("select count(*) from mt_event_progression where name = 'item_search:All' and last_seq_id = (select max(seq_id) from mt_events)") == 1,
-            Limit, "the projections to catch up");
+        await ProjectionsCaughtUpAsync();
         output.WriteLine($"{holder} killed; {other} took the daemon's lock {tookOver.TotalSeconds:F1} s later; projections caught up {caughtUp.Elapsed.TotalSeconds:F1} s after the load stopped");
         output.WriteLine($"{traffic.Accepted} edits acknowledged, {traffic.With(Outcome.Lost).Count()} lost in flight (502 or a dropped connection), " +
             $"{traffic.With(Outcome.Unavailable).Count()} answered 503, {traffic.With(Outcome.Unexpected).Count()} unexpected");
@@ -193,7 +197,16 @@ public sealed class ClusterTests(Cluster cluster, ITestOutputHelper output) : IC
         foreach (var (_, client, _) in writers) client.Dispose();
     }
 
-    [Fact(Skip = "1 read in 1,000 came back without its write in the first CI run on main (served by the replica with its token): an open defect, see the closing note")]
+    /// Both async projections have reached the last committed event. Marten may skip a sequence gap
+    /// it finds no live transaction for (a failover leaves some: sequence numbers the old primary had
+    /// handed out, and appends that died with it); the per-stream counts then show whether any event
+    /// that did commit was skipped or applied twice.
+    private Task ProjectionsCaughtUpAsync() => Cluster.UntilAsync(async () =>
+            await cluster.ScalarAsync("select count(*) from mt_events") == await cluster.ScalarAsync("select coalesce(sum(events), 0) from eh_stream_event_counts")
+            && await cluster.ScalarAsync("select count(*) from mt_event_progression where name = 'item_search:All' and last_seq_id = (select max(seq_id) from mt_events)") == 1,
+        Limit, "the projections to catch up");
+
+    [Fact]
     public async Task a_thousand_writes_each_read_back_with_its_consistency_token_show_the_write()
     {
         await RestoredAsync();

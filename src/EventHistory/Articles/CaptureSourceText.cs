@@ -54,9 +54,15 @@ public static class CaptureSourceText
             var text = ArticleText.Decode(c.Text);
             for (var attempt = 1; ; attempt++)
             {
-                var item = await NewsItemRows.LoadCurrentAsync(db, c.ItemId, ct) ?? throw new NotFoundException($"News item {c.ItemId}");
-                var source = SourceReference.Resolve(item, c.Source);
-                var latest = await SourceTextRows.LoadAsync(db, c.ItemId, source.Url, null, ct);
+                NewsItem item;
+                Source source;
+                (SourceTextVersion Version, byte[] Body)? latest;
+                await using (var conn = await db.OpenConnectionAsync(ct))
+                {
+                    item = await NewsItemRows.LoadCurrentAsync(conn, null, c.ItemId, ct) ?? throw new NotFoundException($"News item {c.ItemId}");
+                    source = SourceReference.Resolve(item, c.Source);
+                    latest = await SourceTextRows.LoadAsync(conn, c.ItemId, source.Url, null, ct);
+                }
                 var latestText = latest is { } l ? ArticleText.Decode(l.Body) : null;
                 var captured = Decide(source, latest?.Version, latestText, text, c.CapturedAt ?? editor.Now, c.Reason);
                 if (captured is null) return new Captured(latest!.Value.Version, false);
@@ -65,7 +71,8 @@ public static class CaptureSourceText
                     // The latest version was read at the item's revision: appending at that revision
                     // guarantees no other capture came between, so versions never fork.
                     var result = await editor.EditAsync(c.ItemId, c.ExpectedRevision ?? item.Revision, _ => captured, ct);
-                    var version = await SourceTextRows.AtRevisionAsync(db, c.ItemId, result.Revision, ct)
+                    await using var conn = await db.OpenConnectionAsync(ct);
+                    var version = await SourceTextRows.AtRevisionAsync(conn, c.ItemId, result.Revision, ct)
                         ?? throw new EditRejectedException("That Idempotency-Key was used for another kind of edit.");
                     return new Captured(version, true);
                 }

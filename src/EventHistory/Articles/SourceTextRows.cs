@@ -14,9 +14,9 @@ public static class SourceTextRows
     private const string Columns =
         "item_id, source_url, source_name, version, revision, captured_at, recorded_at, article_date, trivial, sha256, byte_count, editor, reason";
 
-    public static async Task<IReadOnlyList<SourceTextVersion>> ListAsync(NpgsqlDataSource db, Guid itemId, string url, CancellationToken ct)
+    public static async Task<IReadOnlyList<SourceTextVersion>> ListAsync(NpgsqlConnection conn, Guid itemId, string url, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {Columns} from eh_source_texts where item_id = @item and source_url = @url order by version");
+        await using var cmd = new NpgsqlCommand($"select {Columns} from eh_source_texts where item_id = @item and source_url = @url order by version", conn);
         cmd.Parameters.AddWithValue("item", itemId);
         cmd.Parameters.AddWithValue("url", url);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -26,9 +26,9 @@ public static class SourceTextRows
     }
 
     /// Every captured version of every source of an item (removed sources' too), by source, oldest first.
-    public static async Task<IReadOnlyList<SourceTextVersion>> ListAllAsync(NpgsqlDataSource db, Guid itemId, CancellationToken ct)
+    public static async Task<IReadOnlyList<SourceTextVersion>> ListAllAsync(NpgsqlConnection conn, Guid itemId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {Columns} from eh_source_texts where item_id = @item order by source_url, version");
+        await using var cmd = new NpgsqlCommand($"select {Columns} from eh_source_texts where item_id = @item order by source_url, version", conn);
         cmd.Parameters.AddWithValue("item", itemId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var versions = new List<SourceTextVersion>();
@@ -38,14 +38,14 @@ public static class SourceTextRows
 
     /// A version with its body; version null means the latest.
     public static async Task<(SourceTextVersion Version, byte[] Body)?> LoadAsync(
-        NpgsqlDataSource db, Guid itemId, string url, int? version, CancellationToken ct)
+        NpgsqlConnection conn, Guid itemId, string url, int? version, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(
+        await using var cmd = new NpgsqlCommand(
             $"""
             select {Columns}, body from eh_source_texts
             where item_id = @item and source_url = @url and (@version::int is null or version = @version)
             order by version desc limit 1
-            """);
+            """, conn);
         cmd.Parameters.AddWithValue("item", itemId);
         cmd.Parameters.AddWithValue("url", url);
         cmd.Parameters.Add(new NpgsqlParameter<int?>("version", version) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
@@ -53,9 +53,9 @@ public static class SourceTextRows
         return await r.ReadAsync(ct) ? (Read(r), r.GetFieldValue<byte[]>(13)) : null;
     }
 
-    public static async Task<SourceTextVersion?> AtRevisionAsync(NpgsqlDataSource db, Guid itemId, long revision, CancellationToken ct)
+    public static async Task<SourceTextVersion?> AtRevisionAsync(NpgsqlConnection conn, Guid itemId, long revision, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {Columns} from eh_source_texts where item_id = @item and revision = @revision");
+        await using var cmd = new NpgsqlCommand($"select {Columns} from eh_source_texts where item_id = @item and revision = @revision", conn);
         cmd.Parameters.AddWithValue("item", itemId);
         cmd.Parameters.AddWithValue("revision", revision);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -63,10 +63,10 @@ public static class SourceTextRows
     }
 
     /// Every source the item has had a text captured for, including sources removed since.
-    public static async Task<IReadOnlyList<Source>> CapturedSourcesAsync(NpgsqlDataSource db, Guid itemId, CancellationToken ct)
+    public static async Task<IReadOnlyList<Source>> CapturedSourcesAsync(NpgsqlConnection conn, Guid itemId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(
-            "select distinct on (source_url) source_name, source_url from eh_source_texts where item_id = @item order by source_url, version desc");
+        await using var cmd = new NpgsqlCommand(
+            "select distinct on (source_url) source_name, source_url from eh_source_texts where item_id = @item order by source_url, version desc", conn);
         cmd.Parameters.AddWithValue("item", itemId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var sources = new List<Source>();

@@ -16,9 +16,9 @@ public static class ListSourceTexts
     {
         public async Task<Listing> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
-            var versions = await SourceTextRows.ListAsync(db, q.ItemId, source.Url, ct);
+            await using var conn = await reads.OpenAsync(ct);
+            var source = await SourceTextSources.ResolveForReadAsync(conn, q.ItemId, q.Source, ct);
+            var versions = await SourceTextRows.ListAsync(conn, q.ItemId, source.Url, ct);
             return new Listing(q.ItemId, source, [.. versions.Where(v => q.IncludeTrivial || !v.Trivial)]);
         }
     }
@@ -36,8 +36,9 @@ public static class ListItemSourceTexts
     {
         public async Task<Listings> Handle(Query q, CancellationToken ct)
         {
-            var item = await NewsItemRows.LoadCurrentAsync(db, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
-            var byUrl = (await SourceTextRows.ListAllAsync(db, q.ItemId, ct)).ToLookup(v => v.SourceUrl);
+            await using var conn = await db.OpenConnectionAsync(ct);
+            var item = await NewsItemRows.LoadCurrentAsync(conn, null, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+            var byUrl = (await SourceTextRows.ListAllAsync(conn, q.ItemId, ct)).ToLookup(v => v.SourceUrl);
             return new Listings(item, [.. item.Sources.Select(s => new ListSourceTexts.Listing(q.ItemId, s, [.. byUrl[s.Url]]))]);
         }
     }
@@ -54,9 +55,9 @@ public static class GetSourceText
     {
         public async Task<Text> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            var source = await SourceTextSources.ResolveForReadAsync(db, q.ItemId, q.Source, ct);
-            var found = await SourceTextRows.LoadAsync(db, q.ItemId, source.Url, q.Version, ct)
+            await using var conn = await reads.OpenAsync(ct);
+            var source = await SourceTextSources.ResolveForReadAsync(conn, q.ItemId, q.Source, ct);
+            var found = await SourceTextRows.LoadAsync(conn, q.ItemId, source.Url, q.Version, ct)
                 ?? throw new NotFoundException(q.Version is { } n
                     ? $"Version {n} of the text of source '{source.Url}'"
                     : $"A captured text of source '{source.Url}'");
@@ -67,9 +68,9 @@ public static class GetSourceText
 
 public static class SourceTextSources
 {
-    public static async Task<Source> ResolveForReadAsync(NpgsqlDataSource db, Guid itemId, string reference, CancellationToken ct)
+    public static async Task<Source> ResolveForReadAsync(NpgsqlConnection conn, Guid itemId, string reference, CancellationToken ct)
     {
-        var item = await NewsItemRows.LoadCurrentAsync(db, itemId, ct) ?? throw new NotFoundException($"News item {itemId}");
-        return SourceReference.Resolve(item, reference, await SourceTextRows.CapturedSourcesAsync(db, itemId, ct));
+        var item = await NewsItemRows.LoadCurrentAsync(conn, null, itemId, ct) ?? throw new NotFoundException($"News item {itemId}");
+        return SourceReference.Resolve(item, reference, await SourceTextRows.CapturedSourcesAsync(conn, itemId, ct));
     }
 }

@@ -23,18 +23,21 @@ public static class GetDay
 
     public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Day>
     {
-        public async Task<Day> Handle(Query q, CancellationToken ct) =>
-            (await LoadAsync(await reads.ForReadAsync(ct), [q.Date], q.At, q.Clock, q.Edition, ct))[0];
+        public async Task<Day> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await reads.OpenAsync(ct);
+            return (await LoadAsync(conn, [q.Date], q.At, q.Clock, q.Edition, ct))[0];
+        }
     }
 
     /// Several dates at once, in the order given: one query for their items and, as of a time, one
     /// for their related items' headlines then, however many dates and items (the home page lists seven days).
     public static async Task<IReadOnlyList<Day>> LoadAsync(
-        NpgsqlDataSource db, IReadOnlyList<DateOnly> dates, DateTimeOffset? at, Clock clock, string edition, CancellationToken ct)
+        NpgsqlConnection conn, IReadOnlyList<DateOnly> dates, DateTimeOffset? at, Clock clock, string edition, CancellationToken ct)
     {
         var column = RevisionRows.Column(clock);
         // Item ids are version 7 uuids, so ordering by id lists the day in the order items were created.
-        await using var cmd = db.CreateCommand(at is null
+        await using var cmd = new NpgsqlCommand(at is null
             ? "select date, state::text from eh_items where date = any(@dates) and edition = @edition and status = 'Published' order by id"
             : $"""
                select i.date, r.state::text
@@ -45,24 +48,24 @@ public static class GetDay
                    order by r.{column} desc, r.revision desc limit 1) r
                where i.date = any(@dates) and i.edition = @edition and r.state->>'status' = 'Published'
                order by i.id
-               """);
+               """, conn);
         cmd.Parameters.AddWithValue("dates", dates.ToArray());
         cmd.Parameters.AddWithValue("edition", edition);
         cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, (object?)at ?? DBNull.Value);
         var items = dates.Distinct().ToDictionary(d => d, _ => new List<NewsItem>());
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) items[r.GetFieldValue<DateOnly>(0)].Add(NewsItemRows.Parse(r.GetString(1)));
-        if (at is { } time) await WithRelatedAsOfAsync(db, items.Values, clock, time, ct);
+        if (at is { } time) await WithRelatedAsOfAsync(conn, items.Values, clock, time, ct);
         var clockName = at is null ? null : clock.ToString().ToLowerInvariant();
         return [.. dates.Select(d => new Day(d, edition, at, clockName, items[d]))];
     }
 
     /// Related entries show the linked item's headline as of the same time: one lookup for every item listed.
-    private static async Task WithRelatedAsOfAsync(NpgsqlDataSource db, IEnumerable<List<NewsItem>> days, Clock clock, DateTimeOffset at, CancellationToken ct)
+    private static async Task WithRelatedAsOfAsync(NpgsqlConnection conn, IEnumerable<List<NewsItem>> days, Clock clock, DateTimeOffset at, CancellationToken ct)
     {
         var paths = days.SelectMany(d => d).SelectMany(i => i.Related).Select(r => r.Path).Distinct().ToList();
         if (paths.Count == 0) return;
-        var headlines = await RevisionRows.HeadlinesAsOfAsync(db, paths, clock, at, ct);
+        var headlines = await RevisionRows.HeadlinesAsOfAsync(conn, paths, clock, at, ct);
         foreach (var day in days)
             for (var i = 0; i < day.Count; i++)
                 if (day[i].Related.Count > 0)
@@ -86,6 +89,10 @@ public static class GetDays
 
     public sealed class Handler(ReadSource reads) : IRequestHandler<Query, IReadOnlyList<GetDay.Day>>
     {
-        public async Task<IReadOnlyList<GetDay.Day>> Handle(Query q, CancellationToken ct) => await GetDay.LoadAsync(await reads.ForReadAsync(ct), q.Dates, q.At, q.Clock, q.Edition, ct);
+        public async Task<IReadOnlyList<GetDay.Day>> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await reads.OpenAsync(ct);
+            return await GetDay.LoadAsync(conn, q.Dates, q.At, q.Clock, q.Edition, ct);
+        }
     }
 }

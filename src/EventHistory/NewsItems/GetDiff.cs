@@ -58,8 +58,8 @@ public static class GetDiff
     {
         public async Task<ItemDiff> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            var found = await RevisionRows.LoadRevisionsAsync(db, q.ItemId, [q.From, q.To], ct);
+            await using var conn = await reads.OpenAsync(ct);
+            var found = await RevisionRows.LoadRevisionsAsync(conn, q.ItemId, [q.From, q.To], ct);
             foreach (var revision in new[] { q.From, q.To })
                 if (!found.ContainsKey(revision)) throw new NotFoundException($"Revision {revision} of news item {q.ItemId}");
             return Compare(found[q.From], found[q.To]);

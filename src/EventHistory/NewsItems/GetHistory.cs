@@ -25,14 +25,14 @@ public static class GetHistory
     {
         public async Task<IReadOnlyList<Entry>> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand(
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
                 """
                 select r.revision, r.event_type, r.headline, coalesce(r.event_edited_at, r.edited_at), r.recorded_at, r.editor, r.reason,
                        r.revision = max(r.revision) filter (where r.event_type not in ('earlier_page_found', 'earlier_version_found')) over ()
                 from eh_item_revisions r
                 where r.item_id = @id order by r.revision
-                """);
+                """, conn);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             var entries = new List<Entry>();

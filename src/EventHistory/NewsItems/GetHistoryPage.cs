@@ -68,8 +68,7 @@ public static class GetHistoryPage
     {
         public async Task<Page> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var conn = await reads.OpenAsync(ct);
             var (last, current) = await LastAndCurrentAsync(conn, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
 
             await using var cmd = new NpgsqlCommand(PageSql, conn);

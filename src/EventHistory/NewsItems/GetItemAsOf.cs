@@ -15,10 +15,10 @@ public static class GetItemAsOf
     {
         public async Task<NewsItem> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            var item = await RevisionRows.LoadAsOfAsync(db, q.ItemId, q.Clock, q.At, ct)
+            await using var conn = await reads.OpenAsync(ct);
+            var item = await RevisionRows.LoadAsOfAsync(conn, q.ItemId, q.Clock, q.At, ct)
                 ?? throw new NotFoundException($"News item {q.ItemId} as of {q.At:yyyy-MM-ddTHH:mm:ssZ}");
-            return await RevisionRows.WithRelatedAsOfAsync(db, item, q.Clock, q.At, ct);
+            return await RevisionRows.WithRelatedAsOfAsync(conn, item, q.Clock, q.At, ct);
         }
     }
 }

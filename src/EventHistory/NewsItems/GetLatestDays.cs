@@ -26,15 +26,15 @@ public static class GetLatestDays
     {
         public async Task<IReadOnlyList<DateOnly>> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand(q.At is null
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(q.At is null
                 ? "select date from eh_items where edition = @edition and status = 'Published' group by date order by date desc limit @limit"
                 : $"""
                    select i.date from eh_items i
                    where i.edition = @edition
                      and exists (select 1 from eh_item_revisions r where r.item_id = i.id and r.{RevisionRows.Column(q.Clock)} <= @at)
                    group by i.date order by i.date desc limit @limit
-                   """);
+                   """, conn);
             cmd.Parameters.AddWithValue("edition", q.Edition);
             cmd.Parameters.AddWithValue("limit", q.Limit);
             cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, (object?)q.At ?? DBNull.Value);

@@ -10,8 +10,11 @@ public static class GetNewsItem
 
     public sealed class Handler(ReadSource reads) : IRequestHandler<Query, NewsItem>
     {
-        public async Task<NewsItem> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.LoadCurrentAsync(await reads.ForReadAsync(ct), q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+        public async Task<NewsItem> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await reads.OpenAsync(ct);
+            return await NewsItemRows.LoadCurrentAsync(conn, null, q.ItemId, ct) ?? throw new NotFoundException($"News item {q.ItemId}");
+        }
     }
 }
 
@@ -22,9 +25,12 @@ public static class GetRevision
 
     public sealed class Handler(ReadSource reads) : IRequestHandler<Query, NewsItem>
     {
-        public async Task<NewsItem> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.LoadRevisionAsync(await reads.ForReadAsync(ct), q.ItemId, q.Revision, ct)
-            ?? throw new NotFoundException($"Revision {q.Revision} of news item {q.ItemId}");
+        public async Task<NewsItem> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await reads.OpenAsync(ct);
+            return await NewsItemRows.LoadRevisionAsync(conn, q.ItemId, q.Revision, ct)
+                ?? throw new NotFoundException($"Revision {q.Revision} of news item {q.ItemId}");
+        }
     }
 }
 
@@ -35,7 +41,10 @@ public static class FindNewsItemByPath
 
     public sealed class Handler(ReadSource reads) : IRequestHandler<Query, Guid>
     {
-        public async Task<Guid> Handle(Query q, CancellationToken ct) =>
-            await NewsItemRows.FindByPathAsync(await reads.ForReadAsync(ct), q.Path, ct) ?? throw new NotFoundException($"A news item at {q.Path}");
+        public async Task<Guid> Handle(Query q, CancellationToken ct)
+        {
+            await using var conn = await reads.OpenAsync(ct);
+            return await NewsItemRows.FindByPathAsync(conn, q.Path, ct) ?? throw new NotFoundException($"A news item at {q.Path}");
+        }
     }
 }

@@ -42,9 +42,10 @@ public static class LinkRelatedItem
 
         private async Task<string> CurrentHeadlineAsync(string path, CancellationToken ct)
         {
-            var id = await NewsItemRows.FindByPathAsync(db, path, ct)
+            await using var conn = await db.OpenConnectionAsync(ct);
+            var id = await NewsItemRows.FindByPathAsync(conn, path, ct)
                 ?? throw new EditRejectedException($"No item in the store has the path {path}; give the related item's headline.");
-            return (await NewsItemRows.LoadCurrentAsync(db, id, ct))!.Headline;
+            return (await NewsItemRows.LoadCurrentAsync(conn, null, id, ct))!.Headline;
         }
     }
 }

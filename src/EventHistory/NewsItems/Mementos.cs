@@ -29,8 +29,8 @@ public static class Mementos
     {
         public async Task<IReadOnlyList<Memento>> Handle(TimeMap q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand("select revision, edited_at from eh_item_revisions where item_id = @id order by revision");
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand("select revision, edited_at from eh_item_revisions where item_id = @id order by revision", conn);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             var all = await ReadAsync(cmd, ct);
             return all.Count > 0 ? all : throw new NotFoundException($"News item {q.ItemId}");
@@ -41,8 +41,8 @@ public static class Mementos
     {
         public async Task<Memento> Handle(TimeGate q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand(
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
                 """
                 select revision, edited_at from (
                     (select 0 as pick, revision, edited_at from eh_item_revisions
@@ -56,7 +56,7 @@ public static class Mementos
                      where item_id = @id and @at::timestamptz is null order by revision desc limit 1)
                 ) candidates
                 order by pick limit 1
-                """);
+                """, conn);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, (object?)q.At ?? DBNull.Value);
             var found = await ReadAsync(cmd, ct);
@@ -68,13 +68,13 @@ public static class Mementos
     {
         public async Task<Around> Handle(Neighbours q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand(
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
                 """
                 select revision, edited_at from eh_item_revisions
                 where item_id = @id and revision in (1, @rev - 1, @rev)
                 order by revision
-                """);
+                """, conn);
             cmd.Parameters.AddWithValue("id", q.ItemId);
             cmd.Parameters.AddWithValue("rev", q.Revision);
             var found = (await ReadAsync(cmd, ct)).ToDictionary(m => m.Revision);

@@ -21,18 +21,18 @@ public static class NewsItemRows
         return await LoadCurrentAsync(conn, null, id, ct);
     }
 
-    public static async Task<NewsItem?> LoadRevisionAsync(NpgsqlDataSource db, Guid id, long revision, CancellationToken ct)
+    public static async Task<NewsItem?> LoadRevisionAsync(NpgsqlConnection conn, Guid id, long revision, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select state::text from eh_item_revisions where item_id = @id and revision = @rev");
+        await using var cmd = new NpgsqlCommand("select state::text from eh_item_revisions where item_id = @id and revision = @rev", conn);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("rev", revision);
         return await cmd.ExecuteScalarAsync(ct) is string json ? Parse(json) : null;
     }
 
     /// The item a path points at, whether it is its current path or one it had before.
-    public static async Task<Guid?> FindByPathAsync(NpgsqlDataSource db, string path, CancellationToken ct)
+    public static async Task<Guid?> FindByPathAsync(NpgsqlConnection conn, string path, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select item_id from eh_item_paths where path = @path");
+        await using var cmd = new NpgsqlCommand("select item_id from eh_item_paths where path = @path", conn);
         cmd.Parameters.AddWithValue("path", path);
         return await cmd.ExecuteScalarAsync(ct) as Guid?;
     }

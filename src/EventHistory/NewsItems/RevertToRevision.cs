@@ -37,8 +37,10 @@ public static class RevertToRevision
     {
         public async Task<EditResult> Handle(Command c, CancellationToken ct)
         {
-            var target = await NewsItemRows.LoadRevisionAsync(db, c.ItemId, c.Revision, ct)
-                ?? throw new NotFoundException($"Revision {c.Revision} of news item {c.ItemId}");
+            NewsItem target;
+            await using (var conn = await db.OpenConnectionAsync(ct))
+                target = await NewsItemRows.LoadRevisionAsync(conn, c.ItemId, c.Revision, ct)
+                    ?? throw new NotFoundException($"Revision {c.Revision} of news item {c.ItemId}");
             return await editor.EditAsync(c.ItemId, c.ExpectedRevision, state => Decide(state, target, c, editor.Now), ct);
         }
     }

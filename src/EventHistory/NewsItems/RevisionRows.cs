@@ -30,18 +30,18 @@ public static class RevisionRows
 
     public static string Column(Clock clock) => clock == Clock.Edited ? "edited_at" : "recorded_at";
 
-    public static async Task<NewsItem?> LoadAsOfAsync(NpgsqlDataSource db, Guid id, Clock clock, DateTimeOffset at, CancellationToken ct)
+    public static async Task<NewsItem?> LoadAsOfAsync(NpgsqlConnection conn, Guid id, Clock clock, DateTimeOffset at, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(AsOfSql(clock));
+        await using var cmd = new NpgsqlCommand(AsOfSql(clock), conn);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, at);
         return await cmd.ExecuteScalarAsync(ct) is string json ? NewsItemRows.Parse(json) : null;
     }
 
     public static async Task<IReadOnlyDictionary<long, NewsItem>> LoadRevisionsAsync(
-        NpgsqlDataSource db, Guid id, IReadOnlyCollection<long> revisions, CancellationToken ct)
+        NpgsqlConnection conn, Guid id, IReadOnlyCollection<long> revisions, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select revision, state::text from eh_item_revisions where item_id = @id and revision = any(@revs)");
+        await using var cmd = new NpgsqlCommand("select revision, state::text from eh_item_revisions where item_id = @id and revision = any(@revs)", conn);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("revs", revisions.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -52,11 +52,11 @@ public static class RevisionRows
 
     /// The headlines that the items behind these paths had at a time: one index probe per path.
     public static async Task<IReadOnlyDictionary<string, string>> HeadlinesAsOfAsync(
-        NpgsqlDataSource db, IReadOnlyCollection<string> paths, Clock clock, DateTimeOffset at, CancellationToken ct)
+        NpgsqlConnection conn, IReadOnlyCollection<string> paths, Clock clock, DateTimeOffset at, CancellationToken ct)
     {
         if (paths.Count == 0) return new Dictionary<string, string>();
         var column = Column(clock);
-        await using var cmd = db.CreateCommand(
+        await using var cmd = new NpgsqlCommand(
             $"""
             select p.path, r.headline
             from eh_item_paths p
@@ -65,7 +65,7 @@ public static class RevisionRows
                 where r.item_id = p.item_id and r.{column} <= @at
                 order by r.{column} desc, r.revision desc limit 1) r
             where p.path = any(@paths)
-            """);
+            """, conn);
         cmd.Parameters.AddWithValue("paths", paths.ToArray());
         cmd.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, at);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -75,10 +75,10 @@ public static class RevisionRows
     }
 
     /// Related entries show the linked item's headline as of the same time, when the store has it.
-    public static async Task<NewsItem> WithRelatedAsOfAsync(NpgsqlDataSource db, NewsItem item, Clock clock, DateTimeOffset at, CancellationToken ct)
+    public static async Task<NewsItem> WithRelatedAsOfAsync(NpgsqlConnection conn, NewsItem item, Clock clock, DateTimeOffset at, CancellationToken ct)
     {
         if (item.Related.Count == 0) return item;
-        var headlines = await HeadlinesAsOfAsync(db, item.Related.Select(r => r.Path).ToList(), clock, at, ct);
+        var headlines = await HeadlinesAsOfAsync(conn, item.Related.Select(r => r.Path).ToList(), clock, at, ct);
         return item with
         {
             Related = [.. item.Related.Select(r => headlines.TryGetValue(r.Path, out var h) ? r with { Headline = h } : r)],

@@ -27,8 +27,8 @@ public static class SearchItems
     {
         public async Task<IReadOnlyList<Hit>> Handle(Query q, CancellationToken ct)
         {
-            var db = await reads.ForReadAsync(ct);
-            await using var cmd = db.CreateCommand(
+            await using var conn = await reads.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
                 """
                 select i.item_id, i.headline, i.edition, i.date, i.slug, ts_rank(i.document, query)::float8,
                        ts_headline('english', i.summary, query, 'MaxWords=30, MinWords=10')
@@ -38,7 +38,7 @@ public static class SearchItems
                 where i.document @@ query and i.status = 'Published'
                 order by 6 desc, i.date desc, i.item_id
                 limit @limit
-                """);
+                """, conn);
             cmd.Parameters.AddWithValue("q", q.Text);
             cmd.Parameters.AddWithValue("limit", q.Limit);
             await using var r = await cmd.ExecuteReaderAsync(ct);
