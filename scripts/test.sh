@@ -2,21 +2,22 @@
 # scripts/test.sh [--stress] [-- DOTNET-TEST-ARGS]: runs every test in the solution against a
 # throwaway PostgreSQL on a free port, stops it, and exits with the tests' status.
 # --stress runs the long tests at full size (CI does: CI=true implies it); arguments after --
-# go to dotnet test (e.g. --filter X). tests/EventHistory.Cluster.Tests (the Patroni failover topology
-# of scripts/cluster.sh, a few minutes) run with the rest; --cluster, which once asked for them, is
-# still accepted and changes nothing.
+# go to dotnet test (e.g. --filter X). --cluster also runs tests/EventHistory.Cluster.Tests (the
+# Patroni failover topology of scripts/cluster.sh, a few minutes): left out by default until they
+# have passed many runs in a row (two passes and one failure at `up` so far; docs/cluster.md).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/pg.sh"
 
 filter=()
+cluster=
 [ "${CI:-}" = "true" ] && export EVENTHISTORY_STRESS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --stress) export EVENTHISTORY_STRESS=1 ;;
-    --cluster) ;;
+    --cluster) cluster=1 ;;
     --) shift; filter=("$@"); break ;;
-    *) echo "usage: scripts/test.sh [--stress] [-- dotnet test args]" >&2; exit 2 ;;
+    *) echo "usage: scripts/test.sh [--stress] [--cluster] [-- dotnet test args]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -42,6 +43,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 cd "$root"
 dotnet build EventHistory.sln -c Release -nologo -v q 2>&1 | grep -vE '^\s*$' | tail -30
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed" >&2; exit 1; }
+if [ ${#filter[@]} -eq 0 ] && [ -z "$cluster" ]; then
+  filter=(--filter "FullyQualifiedName!~EventHistory.Cluster.Tests")
+  echo "Not running the cluster tests (scripts/test.sh --cluster does): see docs/cluster.md, 'What the test does'"
+fi
 dotnet test EventHistory.sln -c Release --no-build -nologo "${filter[@]}" 2>&1 | tee "$tmp/test.log"
 status=${PIPESTATUS[0]}
 
