@@ -60,8 +60,8 @@ public static class CommandPath
         return
         [
             new Measure($"2 HTTP revise headline, {o.Writers} clients", run.PerSecond, rawBaseline.PerSecond, "edits/s", ">= 0.5",
-                $"{run.Describe("service")}; per edit 4 round trips: authentication (1 query), the archive check (1 query), one batch (guard with " +
-                "stream lock and version check, Marten's append, chain hash, the item's current, revision and path rows) and the commit; the item's " +
+                $"{run.Describe("service")}; per edit 2 round trips: authentication (1 query) and one batch (guard with " +
+                "stream lock, archive and version check, Marten's append, chain hash, the item's current, revision and path rows, the commit); the item's " +
                 "state is the one the service remembers from its last edit (no read); the service also runs Marten's daemon; the bench client shares the cores with the service and PostgreSQL. " +
                 "Baseline: measure 1's raw rows/s."),
             new Measure("2m service peak working set", peak, null, "MiB", "", "kernel high-water mark (VmHWM) of the service process, start-up included"),

@@ -72,8 +72,8 @@ public static class Temporal
         [
             new Measure($"5w edits vs system-versioned table, {o.Writers} writers", ourWrites.PerSecond, theirWrites.PerSecond, "edits/s", ">= 1.0",
                 $"ours: {ourWrites.Describe()}; theirs: {theirWrites.Describe()}. Ours writes 6 rows per edit (event, chain row, " +
-                "stream, current item, revision, path) in 2 round trips (one batch: guard with stream lock and version check, Marten's append, " +
-                "chain hash, projection rows; then the commit; the state is the one this process remembers from its last edit); theirs 2 rows (update + history row by trigger) in 1."),
+                "stream, current item, revision, path) in 1 round trip (one batch: guard with stream lock, archive and version check, Marten's append, " +
+                "chain hash, projection rows, the commit; the state is the one this process remembers from its last edit); theirs 2 rows (update + history row by trigger) in 1."),
             new Measure("5r as-of read vs system-versioned table, median", ourReads.MedianMicros, theirReads.MedianMicros, "µs", "<= 1.0",
                 $"{ourReads.Samples:N0} reads each, alternating, of a random item as of the time one of its revisions was recorded. " +
                 "Ours: the GetItemAsOf query (store clock) through MediatR, one probe of eh_item_revisions (item_id, recorded_at); " +
