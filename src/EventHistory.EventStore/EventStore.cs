@@ -41,7 +41,7 @@ public sealed class EventStore(
         var append = new StreamAppend(streamId, streamType, expectedVersion, events, stateBefore, metadata.CommandId);
         try
         {
-            return (await AppendOrderedAsync([append], metadata, ct))[0];
+            return await GroupCommit.AppendAsync(new AppendRequest(append, metadata), ct);
         }
         catch (CommandAlreadyAppendedException e)
         {
@@ -51,6 +51,15 @@ public sealed class EventStore(
             return earlier with { Events = await ReadStreamAsync(earlier.StreamId, earlier.FirstVersion, earlier.LastVersion, ct) };
         }
     }
+
+    private GroupCommit? _groupCommit;
+
+    /// Concurrent single-stream appends share transactions (see GroupCommit).
+    private GroupCommit GroupCommit => LazyInitializer.EnsureInitialized(ref _groupCommit,
+        () => new GroupCommit(AppendOrderedAsync) { MaxInFlight = MaxGroupsInFlight });
+
+    /// How many append groups are written at once (see GroupCommit.MaxInFlight); 1 writes one at a time.
+    public int MaxGroupsInFlight { get; init; } = 4;
 
     /// Appends to several streams in one transaction, all or nothing (a bulk import's pages): each
     /// stream's expected version is checked under its lock, as for one. A version conflict is a
@@ -63,18 +72,18 @@ public sealed class EventStore(
         if (appends.Count == 0) return [];
         if (appends.Select(a => a.StreamId).Distinct().Count() != appends.Count)
             throw new ArgumentException("Each stream may appear once in a batch.", nameof(appends));
-        return await AppendOrderedAsync(appends, metadata with { CommandId = null, RequestHash = null }, ct);
+        var shared = metadata with { CommandId = null, RequestHash = null };
+        return await AppendOrderedAsync([.. appends.Select(a => new AppendRequest(a, shared))], ct);
     }
 
-    private async Task<IReadOnlyList<AppendResult>> AppendOrderedAsync(
-        IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct)
+    private async Task<IReadOnlyList<AppendResult>> AppendOrderedAsync(IReadOnlyList<AppendRequest> appends, CancellationToken ct)
     {
-        if (appends.Any(a => a.Events.Count == 0)) throw new ArgumentException("Nothing to append.", nameof(appends));
+        if (appends.Any(a => a.Append.Events.Count == 0)) throw new ArgumentException("Nothing to append.", nameof(appends));
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAppendAsync(appends, metadata, ct);
+                return await TryAppendAsync(appends, ct);
             }
             catch (AppendOutOfOrderException) when (attempt < MaxOrderingAttempts)
             {
@@ -85,55 +94,57 @@ public sealed class EventStore(
             catch (AppendOutOfOrderException)
             {
                 throw new InvalidOperationException(
-                    $"Could not order an append to stream {appends[0].StreamId} after its predecessor in {MaxOrderingAttempts} attempts.");
+                    $"Could not order an append to stream {appends[0].Append.StreamId} after its predecessor in {MaxOrderingAttempts} attempts.");
             }
         }
     }
 
     /// One batch and a commit: for each stream the guard (eh_append_guard), Marten's append, the
-    /// hash chain and the command's record; then every inline projection's rows.
-    private async Task<IReadOnlyList<AppendResult>> TryAppendAsync(
-        IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct)
+    /// hash chain and the command's record; then every inline projection's rows. Who and why are
+    /// set on each event, not on Marten's session: a group's appends come from different writers.
+    private async Task<IReadOnlyList<AppendResult>> TryAppendAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
         // The store's clock, stamped here rather than by Marten at save time so the projections
         // know it before the batch is sent; PostgreSQL keeps microseconds.
         var now = _clock.GetUtcNow();
         var recorded = now.AddTicks(-(now.Ticks % 10));
         // Streams are locked in id order, so two batches sharing streams cannot deadlock.
-        var ordered = appends.OrderBy(a => a.StreamId).ToList();
-        var projected = ordered.SelectMany(a => a.Events.Select((e, i) =>
-            new ProjectedEvent(a.StreamId, a.ExpectedVersion + i + 1, types.NameOf(e.GetType()), e, recorded, metadata.UserName))).ToList();
+        var ordered = requests.OrderBy(r => r.Append.StreamId).ToList();
+        var projected = ordered.SelectMany(r => r.Append.Events.Select((e, i) => new ProjectedEvent(
+            r.Append.StreamId, r.Append.ExpectedVersion + i + 1, types.NameOf(e.GetType()), e, recorded, r.Metadata.UserName))).ToList();
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var writes = new List<NpgsqlBatchCommand>();
-        var input = new ProjectionInput(projected, [.. ordered.Where(a => a.StateBefore is not null).Select(a => a.StateBefore!)], conn, tx);
+        var input = new ProjectionInput(projected, [.. ordered.Where(r => r.Append.StateBefore is not null).Select(r => r.Append.StateBefore!)], conn, tx);
         foreach (var projection in _projections) writes.AddRange(await projection.ProjectAsync(input, ct));
 
         await using var session = _marten.LightweightSession(SessionOptions.ForTransaction(tx));
-        session.CorrelationId = metadata.CorrelationId;
-        session.CausationId = metadata.CausationId;
-        session.LastModifiedBy = metadata.UserName;
-        foreach (var (key, value) in metadata.Headers ?? new Dictionary<string, string>()) session.SetHeader(key, value);
-        var parts = new List<(StreamAppend Append, StreamAction Action, ChainAppend Chain)>();
-        foreach (var a in ordered)
+        var parts = new List<(AppendRequest Request, StreamAction Action, ChainAppend Chain)>();
+        foreach (var r in ordered)
         {
-            session.QueueOperation(new AppendGuard(a.StreamId, a.ExpectedVersion, a.CommandId, metadata.RequestHash));
+            var (a, m) = (r.Append, r.Metadata);
+            session.QueueOperation(new AppendGuard(a.StreamId, a.ExpectedVersion, a.CommandId, m.RequestHash));
             var action = a.ExpectedVersion == 0
                 ? session.Events.StartStream(types.StreamType(a.StreamType), a.StreamId, [.. a.Events])
                 : session.Events.Append(a.StreamId, [.. a.Events]);
             foreach (var (e, i) in action.Events.Select((e, i) => (e, i)))
             {
                 e.Timestamp = recorded;
+                e.UserName = m.UserName;
+                e.CorrelationId = m.CorrelationId;
+                e.CausationId = m.CausationId;
+                foreach (var (key, value) in m.Headers ?? new Dictionary<string, string>()) e.SetHeader(key, value);
                 foreach (var (key, value) in a.EventHeaders?[i] ?? new Dictionary<string, string>()) e.SetHeader(key, value);
             }
-            parts.Add((a, action, new ChainAppend(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
+            parts.Add((r, action, new ChainAppend(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
         }
-        foreach (var (a, _, chain) in parts)
+        foreach (var (r, _, chain) in parts)
         {
             session.QueueOperation(chain);
-            if (a.CommandId is { } commandId)
-                session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
+            if (r.Append.CommandId is { } commandId)
+                session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, r.Append.StreamId, r.Append.ExpectedVersion + 1,
+                    r.Append.ExpectedVersion + r.Append.Events.Count)));
         }
         foreach (var write in writes) session.QueueOperation(new QueuedWrite(write));
         // The commit rides at the end of the batch: one round trip per append instead of two. A
@@ -144,19 +155,20 @@ public sealed class EventStore(
         await session.SaveChangesAsync(ct);
 
         var results = new Dictionary<Guid, AppendResult>();
-        foreach (var (a, action, chain) in parts)
+        foreach (var (r, action, chain) in parts)
         {
+            var (a, m) = (r.Append, r.Metadata);
             if (chain.Stored.Count != a.Events.Count)
                 throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {a.Events.Count} events for stream {a.StreamId}.");
             var stored = a.Events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, a.StreamId, chain.Stored[i].Version,
-                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, metadata.UserName, metadata.CorrelationId, metadata.CausationId,
-                a.EventHeaders?[i] is { } own ? WithHeaders(metadata.Headers, own) : metadata.Headers)).ToList();
+                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, m.UserName, m.CorrelationId, m.CausationId,
+                a.EventHeaders?[i] is { } own ? WithHeaders(m.Headers, own) : m.Headers)).ToList();
             if (!commitInBatch)
                 foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);
             results[a.StreamId] = new AppendResult(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count, false, stored);
         }
         if (!commitInBatch) await tx.CommitAsync(ct);
-        return [.. appends.Select(a => results[a.StreamId])];
+        return [.. requests.Select(r => results[r.Append.StreamId])];
     }
 
     private static Dictionary<string, string> WithHeaders(IReadOnlyDictionary<string, string>? batch, IReadOnlyDictionary<string, string> own)
