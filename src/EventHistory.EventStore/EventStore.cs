@@ -58,7 +58,7 @@ public sealed class EventStore(
     private GroupCommit GroupCommit => LazyInitializer.EnsureInitialized(ref _groupCommit,
         () => new GroupCommit(AppendOrderedAsync) { MaxInFlight = MaxGroupsInFlight });
 
-    /// How many append groups are written at once (see GroupCommit.MaxInFlight); 1 writes one at a time.
+    /// The most append groups written at once when groups stall (see GroupCommit); 1 never writes two at a time.
     public int MaxGroupsInFlight { get; init; } = 4;
 
     /// Appends to several streams in one transaction, all or nothing (a bulk import's pages): each

@@ -30,8 +30,8 @@ public sealed class GroupCommitTests : StoreTestBase
 
     private readonly HoldFirst _hold = new();
 
-    private EventStore GroupingStore() =>
-        new(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), [_hold]) { MaxGroupsInFlight = 1 };
+    private EventStore GroupingStore(int maxGroupsInFlight = 1) =>
+        new(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), [_hold]) { MaxGroupsInFlight = maxGroupsInFlight };
 
     /// Starts an append that holds the store's only writing slot, and returns it once it holds it.
     private async Task<Task<AppendResult>> HoldTheSlotAsync(EventStore store)
@@ -107,5 +107,21 @@ public sealed class GroupCommitTests : StoreTestBase
 
         Assert.Equal((1L, 2L), ((await one).LastVersion, (await two).LastVersion));
         Assert.Equal([new Noted("one"), new Noted("two")], (await store.ReadStreamAsync(id)).Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task an_append_queued_behind_a_stalled_group_writes_a_group_of_its_own()
+    {
+        await using var store = GroupingStore(maxGroupsInFlight: 2);
+        var first = await HoldTheSlotAsync(store);
+        var id = Guid.NewGuid();
+
+        // Without the second slot this would wait for the held transaction for ever.
+        var second = await store.AppendAsync(id, "note", 0, [new Noted("not held up")], By("writer")).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1L, second.LastVersion);
+        Assert.False(first.IsCompleted);
+        _hold.Release.SetResult();
+        Assert.Equal(1L, (await first).LastVersion);
     }
 }
