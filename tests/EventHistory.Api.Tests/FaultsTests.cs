@@ -17,6 +17,7 @@ public sealed class FaultsTests
         // write port still pointing at it for a moment); Marten wraps it.
         Assert.True(Faults.IsDatabaseUnavailable(new InvalidOperationException("Marten Command Failure",
             new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006"))));
+        Assert.True(Faults.IsDatabaseUnavailable(new PostgresException("prepared statement \"_auto1\" does not exist", "ERROR", "ERROR", "26000")));
         Assert.False(Faults.IsDatabaseUnavailable(new PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
         Assert.False(Faults.IsDatabaseUnavailable(new InvalidOperationException("a bug")));
     }
