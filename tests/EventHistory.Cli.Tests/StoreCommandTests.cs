@@ -58,6 +58,27 @@ public sealed class StoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task projections_named_together_are_rebuilt_at_the_same_time_under_one_bar()
+    {
+        var (code, output, error) = await RunAsync("rebuild", "stream_event_counts", "item_search");
+
+        Assert.Equal((0, "rebuilt stream_event_counts from 2 events\nrebuilt item_search from 2 events\n"), (code, output));
+        Assert.Contains("stream_event_counts + item_search [##############################] 100% 4/4 events", error);
+        Assert.StartsWith("2018-01-14  Oil tanker Sanchi sinks", (await RunAsync("search", "tanker")).Out);
+    }
+
+    [Fact]
+    public async Task an_unknown_name_among_several_rebuilds_none_of_them()
+    {
+        var (code, _, error) = await RunAsync("rebuild", "item_search", "nonsense");
+
+        Assert.Equal(1, code);
+        Assert.Contains("'nonsense'", error);
+        Assert.Contains("news_items, stream_event_counts, item_search", error);
+        Assert.Empty((await RunAsync("search", "tanker")).Out);
+    }
+
+    [Fact]
     public async Task rebuilding_an_unknown_projection_exits_1_naming_the_known_ones()
     {
         var (code, _, error) = await RunAsync("rebuild", "nonsense");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EventHistory.Audit;
 using EventHistory.EventStore.Daemon;
+using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using EventHistory.Search;
@@ -34,10 +35,14 @@ public static class StoreCommands
         session.Runs(projections, ProjectionsAsync);
         yield return projections;
 
-        var name = new Argument<string>("NAME") { Description = "the projection (news_items, stream_event_counts, item_search)" };
+        var name = new Argument<string[]>("NAME")
+        {
+            Description = "the projection (news_items, stream_event_counts, item_search); several are rebuilt at the same time",
+            Arity = ArgumentArity.OneOrMore,
+        };
         name.CompletionSources.Add("news_items", "stream_event_counts", "item_search");
-        var rebuild = new Command("rebuild", "replays every event into a projection") { name };
-        session.Runs(rebuild, c => RebuildAsync(c, c.Get(name)));
+        var rebuild = new Command("rebuild", "replays every event into one or more projections") { name };
+        session.Runs(rebuild, c => RebuildAsync(c, c.Get(name)!));
         yield return rebuild;
 
         var daemon = new Command("daemon", "runs the projection daemon until stopped");
@@ -57,14 +62,32 @@ public static class StoreCommands
         return 0;
     }
 
-    private static async Task<int> RebuildAsync(CommandContext c, string name)
+    /// Several projections are rebuilt at the same time, each on its own connection (each rebuild
+    /// is one PostgreSQL backend's work), under one bar that adds up their events.
+    private static async Task<int> RebuildAsync(CommandContext c, string[] names)
     {
-        var plain = new PlainBar(c.Error, name);
-        var result = await ProgressDisplay.RunAsync(c, name,
-            show => c.Mediator.Send(new RebuildProjection.Command(name, new Reporter(p => show(p.Done, p.Total, $"{name} {p.Done}/{p.Total} events")))),
-            plain.Show);
+        names = [.. names.Distinct()];
+        var known = c.Services.GetRequiredService<ProjectionCatalog>().Names.ToList();
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            throw new NotFoundException($"A projection named '{unknown}' (known: {string.Join(", ", known)})");
+        var label = string.Join(" + ", names);
+        var plain = new PlainBar(c.Error, label);
+        var results = await ProgressDisplay.RunAsync(c, label, show =>
+        {
+            var progress = new RebuildProgress[names.Length];
+            var gate = new object();
+            return Task.WhenAll(names.Select((name, i) => c.Mediator.Send(new RebuildProjection.Command(name, new Reporter(p =>
+            {
+                lock (gate)
+                {
+                    progress[i] = p;
+                    var (done, total) = (progress.Sum(x => x?.Done ?? 0), progress.Sum(x => x?.Total ?? 0));
+                    show(done, total, $"{label} {done}/{total} events");
+                }
+            })))));
+        }, plain.Show);
         plain.Finish();
-        c.Output.WriteLine($"rebuilt {result.Name} from {result.Events} events");
+        foreach (var result in results) c.Output.WriteLine($"rebuilt {result.Name} from {result.Events} events");
         return 0;
     }
 
