@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -36,16 +35,6 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         return client;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit) throw new TimeoutException($"Gave up waiting: {what}");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task a_database_crash_under_load_leaves_no_half_written_edit_and_the_service_recovers_by_itself()
     {
@@ -63,7 +52,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var running = load.RunAsync(int.MaxValue, stop.Token, newHeadlinePerAttempt: true);
 
-        await WaitUntilAsync(() => Task.FromResult(load.Accepted >= 100), TimeSpan.FromSeconds(30), "100 edits before the crash");
+        await Poll.UntilAsync(() => load.Accepted >= 100, TimeSpan.FromSeconds(30), "100 edits before the crash");
         await _cluster.StopServerAsync();
         var acceptedAtCrash = load.Accepted;
         await Task.Delay(2000);
@@ -73,9 +62,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         var duringOutage = load.Accepted - acceptedAtCrash;
 
         await _cluster.StartServerAsync();
-        await WaitUntilAsync(async () => (await admin.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "ready again");
+        await Poll.UntilAsync(async () => (await admin.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "ready again");
         var afterRestart = load.Accepted;
-        await WaitUntilAsync(() => Task.FromResult(load.Accepted >= afterRestart + 100), TimeSpan.FromSeconds(30), "100 edits after the restart");
+        await Poll.UntilAsync(() => load.Accepted >= afterRestart + 100, TimeSpan.FromSeconds(30), "100 edits after the restart");
         await stop.CancelAsync();
         await running;
 

@@ -1,3 +1,4 @@
+using EventHistory.Testing;
 using Marten.Services;
 using Npgsql;
 
@@ -57,25 +58,14 @@ public sealed class ArchiveTests : StoreTestBase
         }
 
         var append = Task.Run(() => Store.AppendAsync(id, "note", 1, [new Noted("b")], By("bob")));
-        await WaitUntilAsync(
-            $"""
+        var waiting = $"""
             select count(*) from pg_locks where locktype = 'advisory' and not granted and classid::bigint = 1162346499
               and objid::bigint = (hashtext(current_schema() || '/{id}')::bigint & 4294967295)
-            """);
+            """;
+        await Poll.UntilAsync(async () => await Db.ScalarAsync(waiting) > 0, TimeSpan.FromSeconds(60), "the append to wait for the stream's lock");
         await tx.CommitAsync();
 
         await Assert.ThrowsAsync<StreamArchivedException>(() => append);
         Assert.Equal(1L, await Db.ScalarAsync($"select count(*) from mt_events where stream_id = '{id}'"));
-    }
-
-    /// Polls a count until it is above zero: the condition, not a time, is what the test waits for.
-    private async Task WaitUntilAsync(string countSql)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await Db.ScalarAsync(countSql) == 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Still false after 60 s: {countSql}");
-            await Task.Delay(20);
-        }
     }
 }

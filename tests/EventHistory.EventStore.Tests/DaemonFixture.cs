@@ -60,16 +60,6 @@ public static class DaemonTesting
         }
     }
 
-    public static async Task Eventually(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not become true.");
-            await Task.Delay(50);
-        }
-    }
-
     /// Rows of (stream, events, last version, out of order) the projection holds, and what the events say.
     public const string ProjectedCounts =
         "select string_agg(format('%s %s %s %s', stream_id, events, last_version, out_of_order), E'\\n' order by stream_id) from eh_stream_event_counts";

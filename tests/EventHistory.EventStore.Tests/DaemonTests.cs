@@ -1,3 +1,4 @@
+using EventHistory.Testing;
 using EventHistory.EventStore.Daemon;
 using Npgsql;
 
@@ -83,7 +84,7 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
         // Two stores, as two processes would have.
         var (first, second) = (new AsyncDaemon(Counted), new AsyncDaemon(DaemonTesting.CountingStore(Db.DataSource)));
         var firstRun = Task.Run(() => first.RunAsync(stopFirst.Token));
-        await DaemonTesting.Eventually(() => first.Works);
+        await Poll.UntilAsync(() => first.Works, TimeSpan.FromSeconds(30), "the first daemon to work");
         var secondRun = Task.Run(() => second.RunAsync(stopSecond.Token));
 
         var id = Guid.NewGuid();
@@ -94,7 +95,7 @@ public sealed class DaemonTests(Xunit.Abstractions.ITestOutputHelper output) : S
 
         await stopFirst.CancelAsync();
         await firstRun;
-        await DaemonTesting.Eventually(() => second.Works);
+        await Poll.UntilAsync(() => second.Works, TimeSpan.FromSeconds(30), "the second daemon to take over");
         await Counted.AppendAsync(id, "note", 2, [new Noted("3")], By("ann"));
         await DaemonTesting.CaughtUpAsync(Db.DataSource, "stream_event_counts");
         await stopSecond.CancelAsync();

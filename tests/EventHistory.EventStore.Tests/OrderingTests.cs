@@ -1,3 +1,4 @@
+using EventHistory.Testing;
 using Npgsql;
 
 namespace EventHistory.EventStore.Tests;
@@ -18,20 +19,17 @@ public sealed class OrderingTests : StoreTestBase
             create trigger stall_claim after insert on eh_command_log for each row execute function stall_claim();
             """);
         var late = Task.Run(() => Store.AppendAsync(id, "note", 2, [new Noted("v3")], By("bob", "cmd-late")));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await Db.ScalarAsync("select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%eh_append_guard(%'") == 0
-               && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Poll.UntilAsync(async () => await Db.ScalarAsync(
+                "select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%eh_append_guard(%'") > 0,
+            TimeSpan.FromSeconds(30), "the late append to stall in its claim");
 
         await using (var conn = await Db.DataSource.OpenConnectionAsync())
             await EventStoreSchemaTestSql.InsertSecondVersionAsync(conn, id);
         await late;
 
         var all = new List<GlobalEvent>();
-        for (var tries = 0; tries < 200 && all.Count < 3; tries++)
-        {
-            all = [.. await Store.ReadAllAsync(GlobalPosition.Start, 100)];
-            if (all.Count < 3) await Task.Delay(50);
-        }
+        await Poll.UntilAsync(async () => (all = [.. await Store.ReadAllAsync(GlobalPosition.Start, 100)]).Count >= 3,
+            TimeSpan.FromSeconds(30), "the three events below the feed's horizon");
         Assert.Equal([1L, 2L, 3L], all.Select(e => e.Event.Version));
     }
 }
