@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EventHistory.Audit;
 using EventHistory.EventStore.Daemon;
-using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using EventHistory.Search;
@@ -67,9 +66,8 @@ public static class StoreCommands
     private static async Task<int> RebuildAsync(CommandContext c, string[] names)
     {
         names = [.. names.Distinct()];
-        var known = c.Services.GetRequiredService<ProjectionCatalog>().Names.ToList();
-        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
-            throw new NotFoundException($"A projection named '{unknown}' (known: {string.Join(", ", known)})");
+        var catalog = c.Services.GetRequiredService<ProjectionCatalog>();
+        foreach (var name in names) catalog.EnsureKnown(name);
         var label = string.Join(" + ", names);
         var plain = new PlainBar(c.Error, label);
         var results = await ProgressDisplay.RunAsync(c, label, show =>

@@ -17,13 +17,18 @@ public sealed class ProjectionCatalog(
 
     public IEnumerable<string> Names => [NewsItems, .. Async.Select(p => p.Name)];
 
+    /// Refuses a name no projection has (NotFoundException naming the known ones).
+    public void EnsureKnown(string name)
+    {
+        if (!Names.Contains(name)) throw new NotFoundException($"A projection named '{name}' (known: {string.Join(", ", Names)})");
+    }
+
     public async Task<long> RebuildAsync(string name, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
+        EnsureKnown(name);
         if (name == NewsItems)
             return await shadow.RebuildAsync(NewsItems, newsItems, NewsItemTables,
                 EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ProjectionCatalog).Assembly), progress, ct);
-        var projection = Async.FirstOrDefault(p => p.Name == name)
-            ?? throw new NotFoundException($"A projection named '{name}' (known: {string.Join(", ", Names)})");
-        return await rebuilder.RebuildAsync(projection, progress, ct);
+        return await rebuilder.RebuildAsync(Async.First(p => p.Name == name), progress, ct);
     }
 }
