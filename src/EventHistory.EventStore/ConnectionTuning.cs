@@ -7,9 +7,17 @@ namespace EventHistory.EventStore;
 /// preparation spares PostgreSQL parsing and planning them again; and a connection handed back
 /// to the pool need not be reset (the reset is several statements on the next checkout, and
 /// would drop nothing we leave: we set no session state, and release session locks ourselves).
+/// And PostgreSQL checks every second that a session's client is still there while a query runs.
 public static class ConnectionTuning
 {
     public const int MaxAutoPrepare = 64;
+
+    /// Why: Marten's daemon holds its hot/cold locks on a session that runs `pg_sleep` to watch for
+    /// the session's loss (Medallion's lock monitoring). PostgreSQL notices a client that vanished
+    /// only when it next reads or writes, so the locks of a killed process lived until that sleep
+    /// ended, up to a minute, and no other process could take its projections over. With this check
+    /// (PostgreSQL 14 and later) the session ends about a second after its client is gone.
+    public const string ClientCheck = "-c client_connection_check_interval=1000";
 
     public static string Apply(string connectionString)
     {
@@ -20,6 +28,7 @@ public static class ConnectionTuning
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
         if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!given.Contains("Options")) builder.Options = ClientCheck;
         return builder.ConnectionString;
     }
 }
