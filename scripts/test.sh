@@ -3,7 +3,7 @@
 # against a throwaway PostgreSQL on a free port, stops it, and exits with the tests' status.
 # --stress runs the long tests at full size (CI does: CI=true implies it); arguments after --
 # go to dotnet test (e.g. --filter X), in one run. Without them, tests/EventHistory.Cluster.Tests
-# (the Patroni failover topology of scripts/cluster.sh, 2 to 3 minutes) runs after the rest, so that
+# (the Patroni failover topology of scripts/cluster.sh, 1 to 3 minutes) runs after the rest, so that
 # its timings do not share the cores with the whole suite; --no-cluster leaves it out.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
