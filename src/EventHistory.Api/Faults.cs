@@ -19,8 +19,9 @@ public static class Faults
             // has moved over to the new primary. 26000: a statement the connection had prepared
             // (Npgsql prepares the frequent ones itself; we never name one) is unknown to the
             // server that answered, which is another session than the one it was prepared in:
-            // seen once in a planned switchover behind HAProxy. The statement failed, so nothing
-            // was written, and the pools are cleared on the way out.
+            // seen once in a planned switchover behind HAProxy, from Marten's retry of a read on a
+            // new connection (now off: MartenStore). The statement failed, so nothing was written,
+            // and the pools are cleared on the way out.
             if (e is PostgresException p) return p.IsTransient || p.SqlState.StartsWith("08", StringComparison.Ordinal)
                 || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction
                 || p.SqlState == PostgresErrorCodes.InvalidSqlStatementName;

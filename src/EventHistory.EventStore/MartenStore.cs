@@ -40,6 +40,12 @@ public static class MartenStore
         // migration (EventStoreSchema) knows none of the domain's.
         if (!types.Events.Any()) options.Events.MapEventType(typeof(UnregisteredEvent), "unregistered_event");
         options.DisableNpgsqlLogging = true;
+        // No retries of reads. Marten's retry runs the same command again on a new connection, and a
+        // statement that Npgsql prepared automatically on the dead one (any statement run often) then
+        // fails with 26000 "prepared statement does not exist" (ReadFailureTests). So a read that meets
+        // a lost connection fails at once with the database error it is: the service answers 503 with
+        // Retry-After and clears its pools; the daemon's coordinator restarts the agent.
+        options.ConfigurePolly(_ => { });
         Daemon.AsyncDaemon.Configure(options, schema, asyncProjections ?? []);
         return options;
     }
