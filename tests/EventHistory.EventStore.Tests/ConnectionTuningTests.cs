@@ -30,9 +30,10 @@ public sealed class ConnectionTuningTests
         var name = "vanishing-" + db.Schema;
         var through = new NpgsqlConnectionStringBuilder(db.ConnectionString)
             { Host = "127.0.0.1", Port = relay.Port, ApplicationName = name, Pooling = false };
-        var conn = new NpgsqlConnection(through.ConnectionString);
+        await using var conn = new NpgsqlConnection(through.ConnectionString);
         await conn.OpenAsync();
-        var sleeping = new NpgsqlCommand("select pg_sleep(600)", conn).ExecuteNonQueryAsync();
+        await using var sleep = new NpgsqlCommand("select pg_sleep(600)", conn);
+        var sleeping = sleep.ExecuteNonQueryAsync();
         var active = $"select count(*) from pg_stat_activity where application_name = '{name}' and state = 'active'";
         await Poll.UntilAsync(async () => await db.ScalarAsync(active) == 1, TimeSpan.FromSeconds(60), "the client's query to run");
 
@@ -41,7 +42,6 @@ public sealed class ConnectionTuningTests
         await Poll.UntilAsync(async () => await db.ScalarAsync($"select count(*) from pg_stat_activity where application_name = '{name}'") == 0,
             TimeSpan.FromSeconds(120), "PostgreSQL to end the session of a vanished client (its pg_sleep would last 600 s)");
         await Assert.ThrowsAnyAsync<Exception>(() => sleeping);
-        conn.Dispose();
     }
 
     /// A one-connection TCP relay, a stand-in for HAProxy between a client and PostgreSQL.
