@@ -3,6 +3,7 @@
 # 127.0.0.1 only, and keeps its socket in its own folder.
 
 pg_bin() {
+  local d
   for d in /usr/lib/postgresql/*/bin; do
     [ -x "$d/initdb" ] && { echo "$d"; return 0; }
   done
