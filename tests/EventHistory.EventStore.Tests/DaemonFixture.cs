@@ -44,7 +44,7 @@ public static class DaemonTesting
 {
     /// A store whose Marten configuration carries the async projection stream_event_counts.
     public static EventStore CountingStore(NpgsqlDataSource db, params IInlineProjection[] inline) =>
-        new(db, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed"), inline,
+        new(db, NoteTypes.Create(), inline,
             [new StreamEventCountsProjection { BatchSize = 100 }]);
 
     /// Waits until the projection has applied every committed event (lag 0).

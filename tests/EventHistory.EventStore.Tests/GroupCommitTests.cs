@@ -31,7 +31,7 @@ public sealed class GroupCommitTests : StoreTestBase
     private readonly HoldFirst _hold = new();
 
     private EventStore GroupingStore(int maxGroupsInFlight = 1) =>
-        new(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), [_hold]) { MaxGroupsInFlight = maxGroupsInFlight };
+        new(Db.DataSource, NoteTypes.Create(), [_hold]) { MaxGroupsInFlight = maxGroupsInFlight };
 
     /// Starts an append that holds the store's only writing slot, and returns it once it holds it.
     private async Task<Task<AppendResult>> HoldTheSlotAsync(EventStore store)

@@ -40,7 +40,7 @@ public sealed class HashChainTests : StoreTestBase
         var name = "verify-" + Db.Schema;
         await using var shortTimeout = Npgsql.NpgsqlDataSource.Create(
             new Npgsql.NpgsqlConnectionStringBuilder(Db.ConnectionString) { CommandTimeout = 1, ApplicationName = name }.ConnectionString);
-        await using var store = new EventStore(shortTimeout, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), []);
+        await using var store = new EventStore(shortTimeout, NoteTypes.Create(), []);
         await using var holder = await Db.DataSource.OpenConnectionAsync();
         await using var hold = await holder.BeginTransactionAsync();
         await using (var lockChain = new Npgsql.NpgsqlCommand("lock table eh_event_chain in access exclusive mode", holder, hold))

@@ -16,7 +16,7 @@ public sealed class ReadFailureTests
         var name = "read-failure-" + db.Schema;
         await using var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { ApplicationName = name }.ConnectionString);
         await EventStoreSchema.EnsureCreatedAsync(source, []);
-        await using var store = new EventStore(source, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted"), []);
+        await using var store = new EventStore(source, NoteTypes.Create(), []);
         var id = Guid.NewGuid();
         await store.AppendAsync(id, "note", 0, [new Noted("a")], new EventMetadata("ann"));
         // Often enough that Npgsql prepares the read's statement on the connection (MaxAutoPrepare).

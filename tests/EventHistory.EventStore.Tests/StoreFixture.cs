@@ -8,6 +8,12 @@ public sealed record Noted(string Text);
 public sealed record Renamed(string Name);
 public sealed record Note;
 
+/// The test events' stored names, as every store of these tests registers them.
+public static class NoteTypes
+{
+    public static EventTypes Create() => new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed");
+}
+
 /// Counts events per stream inline, to show projections commit and roll back with the append.
 public sealed class CountingProjection : IInlineProjection
 {
@@ -46,7 +52,7 @@ public abstract class StoreTestBase : IAsyncLifetime
     {
         Db = await TestDatabase.CreateAsync();
         await EventStoreSchema.EnsureCreatedAsync(Db.DataSource, ["create table if not exists counts (stream_id uuid primary key, n int not null)"]);
-        Store = new EventStore(Db.DataSource, new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed"), [Counting]);
+        Store = new EventStore(Db.DataSource, NoteTypes.Create(), [Counting]);
     }
 
     public async Task DisposeAsync() => await Db.DisposeAsync();

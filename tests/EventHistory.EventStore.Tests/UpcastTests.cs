@@ -11,7 +11,7 @@ public sealed class UpcastTests : StoreTestBase
 {
     /// The base class's Store reads without the upcaster; this one with it.
     private static EventTypes UpcastingTypes() =>
-        new EventTypes().RegisterStream<Note>("note").Register<Noted>("noted").Register<Renamed>("renamed").Upcast<Renamed>(TitleBecameName);
+        NoteTypes.Create().Upcast<Renamed>(TitleBecameName);
 
     private static JsonObject TitleBecameName(JsonObject stored)
     {
