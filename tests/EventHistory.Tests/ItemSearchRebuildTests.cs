@@ -48,11 +48,12 @@ public sealed class ItemSearchRebuildTests : DomainTestBase
         Assert.True(await Db.ScalarAsync("select count(*) from eh_item_search") >= 6);
         Assert.True(await Db.ScalarAsync("select count(*) from eh_item_search where status = 'Retracted'") >= 1);
 
-        // The SQL rule, in ranges small enough that an item's events span several.
-        foreach (var range in new[] { 1L, 7L, 100_000L })
+        // The SQL rule, in ranges small enough that an item's events span several, each range
+        // applied on one connection or split by stream over several.
+        foreach (var (range, connections) in new[] { (1L, 1), (7L, 1), (100_000L, 1), (7L, 3), (100_000L, 2) })
         {
             var rebuilder = new ProjectionRebuilder(Services.GetRequiredService<EventStore.EventStore>(), Services.GetRequiredService<AsyncDaemon>())
-                { SequencesPerTransaction = range };
+                { SequencesPerTransaction = range, Connections = connections };
             Assert.Equal(all.Count, await rebuilder.RebuildAsync(Projection, null));
             Assert.Equal(folded, await RowsAsync());
         }

@@ -36,6 +36,13 @@ public abstract class AsyncProjection : IProjection
     /// stored, so it cannot see an upcaster: the rebuild refuses while one of these has one.
     public virtual IReadOnlyList<Type> ReadsDataOf => [];
 
+    /// True when applying a range of events again over rows that already hold it changes nothing
+    /// (the statement sets values, it does not add to them). A rebuild may then split each range by
+    /// stream over several connections (ProjectionRebuilder.Connections): a crash between the
+    /// parts' commits and the move of the progress leaves part of a range applied, which the
+    /// daemon applies again. A projection that counts must leave it false.
+    public virtual bool ApplyingTwiceIsHarmless => false;
+
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         // Marten's own tombstones (a failed append's burnt sequence numbers) are not history.
@@ -69,7 +76,8 @@ public abstract class StreamRowProjection<TChange> : AsyncProjection where TChan
 
     /// A query over `events` giving one change per stream, with the columns Merge reads: what
     /// <see cref="Fold"/> makes of each stream's events in sequence order, said in SQL.
-    /// ItemSearchRebuildTests and StreamEventCountsRebuildTests pin the two rules against each other.
+    /// ItemSearchRebuildTests pins item_search's two rules against each other, and DaemonTests a rebuild of
+    /// stream_event_counts against the committed events.
     protected abstract string ChangesFromEvents { get; }
 
     public sealed override string RebuildStatement => Merge($"({ChangesFromEvents}) as d");

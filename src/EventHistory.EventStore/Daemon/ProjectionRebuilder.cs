@@ -19,6 +19,11 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
     /// few enough that none runs for long and the progress moves.
     public long SequencesPerTransaction { get; init; } = 100_000;
 
+    /// Connections each range is split over, by stream, for a projection that may apply a range
+    /// twice (AsyncProjection.ApplyingTwiceIsHarmless); one per core by default, so a long rebuild
+    /// does not leave a core idle once the shorter ones beside it are done.
+    public int Connections { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     public async Task<long> RebuildAsync(AsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
     {
         var types = ReadableTypes(projection);
@@ -28,17 +33,18 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         try
         {
             await using var stopped = await StopLiveDaemonAsync(conn, projection, ct);
-            var total = await CountAsync(conn, 0, long.MaxValue, ct);
-            progress?.Report(new RebuildProgress(0, total));
             await ResetAsync(conn, projection, ct);
             var horizon = await RebuildHorizon.ReadAsync(conn, ct);
+            // The progress bar's total is the horizon's sequence number: at least the events below it
+            // (holes are rare), known without counting them all (a second scan of every event).
+            progress?.Report(new RebuildProgress(0, horizon));
             long done = 0;
             for (var from = 0L; from < horizon;)
             {
                 var to = Math.Min(horizon, from + SequencesPerTransaction);
-                await ApplyAsync(conn, projection, types, from, to, ct);
+                await ApplyRangeAsync(conn, projection, types, from, to, ct);
                 done += await CountAsync(conn, from, to, ct);
-                progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
+                progress?.Report(new RebuildProgress(done, Math.Max(done, horizon)));
                 from = to;
             }
             progress?.Report(new RebuildProgress(done, done));
@@ -106,43 +112,68 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         await tx.CommitAsync(ct);
     }
 
-    /// Applies the events numbered (from, to] and moves the progress from `from` to `to` in one
-    /// transaction. The move checks the position it starts from, as Marten's does, so a range is
-    /// never applied twice.
-    private static async Task ApplyAsync(NpgsqlConnection conn, AsyncProjection projection, string[] types, long from, long to, CancellationToken ct)
+    /// Applies the events numbered (from, to] and moves the progress from `from` to `to`. The move
+    /// checks the position it starts from, as Marten's does, so a range is never applied twice by two
+    /// rebuilds or a rebuild and a daemon. In one transaction with the move, unless the range is split
+    /// over several connections: then each slice of streams commits on its own and the move follows.
+    private async Task ApplyRangeAsync(NpgsqlConnection conn, AsyncProjection projection, string[] types, long from, long to, CancellationToken ct)
     {
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        var slices = projection.ApplyingTwiceIsHarmless ? StreamSlice.Split(Connections) : [StreamSlice.All];
+        if (slices.Count == 1)
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await ApplyAsync(conn, tx, projection, types, from, to, slices[0], ct);
+            await MoveAsync(conn, tx, projection, from, to, ct);
+            await tx.CommitAsync(ct);
+            return;
+        }
+        await Task.WhenAll(slices.Select(async slice =>
+        {
+            await using var own = await store.DataSource.OpenConnectionAsync(ct);
+            await using var tx = await own.BeginTransactionAsync(ct);
+            await ApplyAsync(own, tx, projection, types, from, to, slice, ct);
+            await tx.CommitAsync(ct);
+        }));
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await MoveAsync(conn, tx, projection, from, to, ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private static async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AsyncProjection projection, string[] types,
+        long from, long to, StreamSlice slice, CancellationToken ct)
+    {
         // A range's sorts (by stream, in sequence order) and groups fit in memory rather than
         // spilling to temporary files at the default 4 MB.
         await using (var memory = new NpgsqlCommand("set local work_mem = '128MB'", conn, tx)) await memory.ExecuteNonQueryAsync(ct);
         // The events Marten's loader would deliver: archived ones left out (Marten marks an archived
         // stream's events, and its own loader reads mt_events alone; a join to mt_streams cost a
         // scan of every stream per range). Not materialized: each statement reads only the columns it needs.
-        await using (var apply = new NpgsqlCommand(
+        await using var apply = new NpgsqlCommand(
             $"""
             with events as (
                 select d.seq_id, d.stream_id, d.version, d.type, d.data
                 from mt_events d
-                where d.seq_id > @from and d.seq_id <= @to and d.is_archived = false and d.type = any(@types))
+                where d.seq_id > @from and d.seq_id <= @to and d.is_archived = false and d.type = any(@types){slice.Condition("d.stream_id")})
             {projection.RebuildStatement}
-            """, conn, tx))
-        {
-            apply.CommandTimeout = 0;
-            apply.Parameters.AddWithValue("from", from);
-            apply.Parameters.AddWithValue("to", to);
-            apply.Parameters.AddWithValue("types", types);
-            await apply.ExecuteNonQueryAsync(ct);
-        }
-        await using (var move = new NpgsqlCommand(
-            "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx))
-        {
-            move.Parameters.AddWithValue("shard", projection.ShardName);
-            move.Parameters.AddWithValue("from", from);
-            move.Parameters.AddWithValue("to", to);
-            if (await move.ExecuteNonQueryAsync(ct) != 1)
-                throw new InvalidOperationException($"{projection.ShardName} moved during its rebuild: another daemon applied it.");
-        }
-        await tx.CommitAsync(ct);
+            """, conn, tx);
+        apply.CommandTimeout = 0;
+        apply.Parameters.AddWithValue("from", from);
+        apply.Parameters.AddWithValue("to", to);
+        apply.Parameters.AddWithValue("types", types);
+        await apply.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task MoveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AsyncProjection projection, long from, long to, CancellationToken ct)
+    {
+        await using var move = new NpgsqlCommand(
+            "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx);
+        move.Parameters.AddWithValue("shard", projection.ShardName);
+        move.Parameters.AddWithValue("from", from);
+        move.Parameters.AddWithValue("to", to);
+        if (await move.ExecuteNonQueryAsync(ct) != 1)
+            throw new InvalidOperationException($"{projection.ShardName} moved during its rebuild: another daemon applied it.");
     }
 
     /// The events above <paramref name="after"/> and at or below <paramref name="upTo"/>.

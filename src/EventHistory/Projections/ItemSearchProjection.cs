@@ -106,13 +106,16 @@ public sealed class ItemSearchProjection : StreamRowProjection<ItemSearchProject
             headline = excluded.headline, summary = excluded.summary, status = excluded.status
         """;
 
+    // Merge sets each column to the value the events give it: applied twice, a range writes the same rows.
+    public override bool ApplyingTwiceIsHarmless => true;
+
     public override IReadOnlyList<Type> ReadsDataOf =>
         [typeof(NewsItemCreated), typeof(HeadlineRevised), typeof(SummaryRevised), typeof(NewsItemReverted), typeof(PagePublished)];
 
     // Fold in SQL (the stored names are pinned by EventTypeNamesTests): each event sets the Field
-    // bits Fold gives it, from its stored JSON (a page's fields are those of its page); only the
-    // events from a stream's last creation on count, and each column takes the value of the last
-    // event that set it.
+    // bits Fold gives it, from its stored JSON (a page's fields are those of its page), and each
+    // column takes the value of the last event that set it. A creation sets every column, so what
+    // came before a stream's last creation is overwritten, as Fold discards it.
     protected override string ChangesFromEvents => """
         select stream_id as item_id, bool_or(type = 'news_item_created') as creates, bit_or(fields) as fields,
             ((array_agg(date order by seq_id desc) filter (where fields & 1 <> 0))[1])::date as date,
@@ -122,19 +125,18 @@ public sealed class ItemSearchProjection : StreamRowProjection<ItemSearchProject
             (array_agg(summary order by seq_id desc) filter (where fields & 16 <> 0))[1] as summary,
             (array_agg(status order by seq_id desc) filter (where fields & 32 <> 0))[1] as status
         from (
-            -- The fields are taken out of the JSON before the rows are sorted, so those stay small.
             select stream_id, seq_id, type, fields, v->>'date' as date, v->>'edition' as edition, v->>'slug' as slug,
                 v->>'headline' as headline, v->>'summary' as summary,
-                case when type = 'news_item_retracted' then 'Retracted' else 'Published' end as status,
-                max(seq_id) filter (where type = 'news_item_created') over (partition by stream_id) as created
+                case when type = 'news_item_retracted' then 'Retracted' else 'Published' end as status
             from (select e.stream_id, e.seq_id, e.type, case when e.type = 'page_published' then e.data->'page' else e.data end as v,
                     case e.type
                     when 'news_item_created' then 63 when 'headline_revised' then 12 when 'summary_revised' then 16
                     when 'news_item_reverted' then 28 when 'page_published' then 28
                     when 'news_item_retracted' then 32 when 'news_item_restored' then 32 else 0 end as fields
                   from events e) e
-            where fields <> 0) e
-        where created is null or seq_id >= created
+            where fields <> 0
+            -- A fence: the fields are taken out of the JSON here, so the rows sorted by stream stay small.
+            offset 0) e
         group by stream_id
         """;
 }
