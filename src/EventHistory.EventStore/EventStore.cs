@@ -8,11 +8,15 @@ namespace EventHistory.EventStore;
 /// Marten's event store with our layer on top, in the append's one batch and transaction: the
 /// expected version checked under the stream's lock, the command log (idempotent commands), the
 /// hash chain and the writing transaction's id (gap-safe global order), and our inline projections.
+///
+/// The Marten store is the container's (AddMarten, configured by MartenStore.Configure) when there
+/// is one; a store made without a container (tests, the bench) builds and owns its own.
 public sealed class EventStore(
     NpgsqlDataSource db, EventTypes types, IEnumerable<IInlineProjection> projections,
-    IEnumerable<Daemon.AsyncProjection>? asyncProjections = null, TimeProvider? clock = null) : IAsyncDisposable
+    IEnumerable<Daemon.AsyncProjection>? asyncProjections = null, TimeProvider? clock = null, IDocumentStore? marten = null) : IAsyncDisposable
 {
-    private readonly DocumentStore _marten = MartenStore.Build(db, types, asyncProjections: asyncProjections);
+    private readonly IDocumentStore _marten = marten ?? MartenStore.Build(db, types, asyncProjections: asyncProjections);
+    private readonly bool _ownsMarten = marten is null;
     private readonly IReadOnlyList<IInlineProjection> _projections = [.. projections];
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -290,5 +294,5 @@ public sealed class EventStore(
         return (await session.Events.FetchStreamStateAsync(streamId, ct))?.IsArchived;
     }
 
-    public ValueTask DisposeAsync() => _marten.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsMarten ? _marten.DisposeAsync() : ValueTask.CompletedTask;
 }

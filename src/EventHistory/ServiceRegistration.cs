@@ -3,6 +3,7 @@ using EventHistory.Infrastructure;
 using EventHistory.NewsItems;
 using EventHistory.Projections;
 using FluentValidation;
+using Marten;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,10 @@ public static class ServiceRegistration
         services.AddSingleton(DomainEventTypes.Register(new EventTypes()));
         services.AddSingleton<IInlineProjection, NewsItemProjection>();
         services.AddSingleton<IInlineProjection, Articles.SourceTextProjection>();
+        // Marten's own registration: IDocumentStore, and lightweight IDocumentSession and IQuerySession
+        // per scope, all from the one configuration (MartenStore.Configure); the store appends through it.
+        services.AddMarten(sp => MartenStore.Configure(db, sp.GetRequiredService<EventTypes>(), migrate: false,
+            sp.GetServices<EventStore.Daemon.AsyncProjection>())).UseLightweightSessions();
         services.AddSingleton<EventStore.EventStore>();
         services.AddScoped<EditorContext>();
         services.TryAddSingleton(Replica.None);
