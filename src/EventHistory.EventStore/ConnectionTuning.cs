@@ -3,7 +3,7 @@ using Npgsql;
 namespace EventHistory.EventStore;
 
 /// The connection settings the service, the CLI and the bench run with, unless the connection
-/// string says otherwise. An append's statements are the same texts every time, so automatic
+/// string says otherwise (the client check is added to Options a string gives, unless they set it). An append's statements are the same texts every time, so automatic
 /// preparation spares PostgreSQL parsing and planning them again; and a connection handed back
 /// to the pool need not be reset (the reset is several statements on the next checkout, and
 /// would drop nothing we leave: we set no session state, and release session locks ourselves).
@@ -28,7 +28,10 @@ public static class ConnectionTuning
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
         if (!given.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
+        // Options of the string's own are kept; the check joins them unless they set it themselves.
         if (!given.Contains("Options")) builder.Options = ClientCheck;
+        else if (builder.Options?.Contains("client_connection_check_interval", StringComparison.Ordinal) != true)
+            builder.Options = $"{builder.Options} {ClientCheck}".Trim();
         return builder.ConnectionString;
     }
 }

@@ -14,7 +14,9 @@ public sealed class ConnectionTuningTests
         Assert.Equal((ConnectionTuning.MaxAutoPrepare, true, ConnectionTuning.ClientCheck), (tuned.MaxAutoPrepare, tuned.NoResetOnClose, tuned.Options));
 
         var chosen = new NpgsqlConnectionStringBuilder(ConnectionTuning.Apply("Host=127.0.0.1;Max Auto Prepare=0;NoResetOnClose=false;Options=-c work_mem=8MB"));
-        Assert.Equal((0, false, "-c work_mem=8MB"), (chosen.MaxAutoPrepare, chosen.NoResetOnClose, chosen.Options));
+        Assert.Equal((0, false, "-c work_mem=8MB " + ConnectionTuning.ClientCheck), (chosen.MaxAutoPrepare, chosen.NoResetOnClose, chosen.Options));
+        var ownCheck = new NpgsqlConnectionStringBuilder(ConnectionTuning.Apply("Host=127.0.0.1;Options=-c client_connection_check_interval=5000"));
+        Assert.Equal("-c client_connection_check_interval=5000", ownCheck.Options);
     }
 
     /// What a kill -9 of a service process behind HAProxy looks like to PostgreSQL: the balancer
