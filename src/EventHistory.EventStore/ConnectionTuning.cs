@@ -3,7 +3,8 @@ using Npgsql;
 namespace EventHistory.EventStore;
 
 /// The connection settings the service, the CLI and the bench run with, unless the connection
-/// string says otherwise (the client check is added to Options a string gives, unless they set it). An append's statements are the same texts every time, so automatic
+/// string says otherwise (the client check joins Options the string gives, unless they set it).
+/// An append's statements are the same texts every time, so automatic
 /// preparation spares PostgreSQL parsing and planning them again; and a connection handed back
 /// to the pool need not be reset (the reset is several statements on the next checkout, and
 /// would drop nothing we leave: we set no session state, and release session locks ourselves).
