@@ -48,12 +48,15 @@ public sealed class EventTypes
     /// Whether stored events of the type are reshaped by an upcaster when read.
     public bool HasUpcaster(Type type) => _upgrades.ContainsKey(type);
 
-    /// The serializer options events are read and written with: Json, plus the upcasters.
+    /// The serializer options events are read and written with: Json, plus the upcasters. Written
+    /// unescaped: the body is stored as jsonb, which keeps characters, not their escapes, so the
+    /// stored value (and the hash chain over it) is the same, and a Chinese page's event is half the
+    /// bytes to escape, send and parse.
     public JsonSerializerOptions EventJson => _eventJson ??= BuildEventJson();
 
     private JsonSerializerOptions BuildEventJson()
     {
-        var options = new JsonSerializerOptions(Json);
+        var options = new JsonSerializerOptions(Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         foreach (var (type, upgrades) in _upgrades)
             options.Converters.Add((System.Text.Json.Serialization.JsonConverter)Activator.CreateInstance(
                 typeof(UpcastingConverter<>).MakeGenericType(type), upgrades, Json)!);

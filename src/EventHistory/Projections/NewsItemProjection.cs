@@ -12,9 +12,9 @@ namespace EventHistory.Projections;
 /// it gives back exactly what it wrote.
 public sealed class NewsItemProjection : IInlineProjection
 {
-    // Three statements whatever the number of events (one per table, the rows as arrays through
-    // unnest): an import batch of 200 pages would otherwise send one statement per event and table,
-    // and PostgreSQL's cost per statement, not per row, was most of an import's time.
+    // Two statements whatever the number of events (the rows as arrays through unnest): an import
+    // batch of 200 pages would otherwise send one statement per event and table, and PostgreSQL's
+    // cost per statement, not per row, was most of an import's time.
     // The state goes into jsonb columns, which keep characters, not their escapes: written
     // unescaped, a Chinese state is half the bytes to write, send and parse, and stored the same.
     private static readonly JsonSerializerOptions StateJson = new(EventTypes.Json) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -22,10 +22,10 @@ public sealed class NewsItemProjection : IInlineProjection
     public async ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct)
     {
         var states = await StatesBeforeAsync(input, ct);
-        var revisions = new Rows();
+        var rows = new Rows();
         var paths = new Dictionary<string, (Guid Item, long Revision)>(StringComparer.Ordinal);
         // A batch may hold many events of one stream (an import): its current row is written once, last.
-        var latest = new Dictionary<Guid, (NewsItem State, ProjectedEvent Event, string Json)>();
+        var latest = new Dictionary<Guid, NewsItem>();
         foreach (var projected in input.Events)
         {
             if (projected.Data is not INewsItemEvent e) continue;
@@ -34,16 +34,14 @@ public sealed class NewsItemProjection : IInlineProjection
                 throw new ConcurrencyException(projected.StreamId, projected.Version - 1, previous?.Revision ?? 0);
             var state = previous is null ? NewsItem.Create((NewsItemCreated)e) : previous.Apply(e);
             states[projected.StreamId] = state;
-            var json = JsonSerializer.Serialize(state, StateJson);
-            revisions.Add(state, projected, json, e);
+            rows.AddRevision(state, projected, JsonSerializer.Serialize(state, StateJson), e);
             // The first revision that names a path keeps it (as the table's "on conflict do nothing" would).
             foreach (var path in state.PathsNamedBy(e)) paths.TryAdd(path, (state.Id, state.Revision));
-            latest[projected.StreamId] = (state, projected, json);
+            latest[projected.StreamId] = state;
         }
         if (latest.Count == 0) return [];
-        var current = new Rows();
-        foreach (var (state, projected, json) in latest.Values) current.Add(state, projected, json, null);
-        return [current.Upsert(), revisions.Insert(), InsertPaths(paths)];
+        foreach (var state in latest.Values) rows.AddCurrent(state);
+        return [rows.Write(), InsertPaths(paths)];
     }
 
     /// The state before the first event of each stream: the writer's, or read in one query. Read
@@ -81,83 +79,83 @@ public sealed class NewsItemProjection : IInlineProjection
         return insert;
     }
 
-    /// Item rows as columns: the current rows, or the revision rows with their event's columns.
+    /// The revision rows as columns, and which of them are the items' current rows.
     private sealed class Rows
     {
-        private readonly List<Guid> _ids = [];
-        private readonly List<long> _revisions = [];
+        private readonly List<Guid> _ids = [], _currentIds = [];
+        private readonly List<long> _revisions = [], _currentRevisions = [];
         private readonly List<DateOnly> _dates = [];
         private readonly List<string> _headlines = [], _slugs = [], _paths = [], _editions = [], _statuses = [], _states = [], _types = [];
         private readonly List<string?> _editors = [], _reasons = [];
         private readonly List<DateTimeOffset> _edited = [], _recorded = [], _eventEdited = [];
 
-        public void Add(NewsItem state, ProjectedEvent stored, string json, INewsItemEvent? e)
+        public void AddRevision(NewsItem state, ProjectedEvent stored, string json, INewsItemEvent e)
         {
             _ids.Add(state.Id);
             _revisions.Add(state.Revision);
-            _dates.Add(state.Date);
             _headlines.Add(state.Headline);
-            _slugs.Add(state.Slug);
-            _paths.Add(state.Path);
-            _editions.Add(state.Edition);
-            _statuses.Add(state.Status.ToString());
             _edited.Add(state.EditedAt);
             _recorded.Add(stored.Timestamp);
             _states.Add(json);
-            if (e is null) return;
             _types.Add(stored.Type);
             _editors.Add(stored.UserName);
             _reasons.Add(e.Reason);
             _eventEdited.Add(e.EditedAt);
         }
 
-        /// The items' current rows, as of their last event in the batch.
-        public NpgsqlBatchCommand Upsert()
+        /// The item's current row is its last revision of the batch, with the columns only it has.
+        public void AddCurrent(NewsItem state)
         {
-            var upsert = Command(
-                """
+            _currentIds.Add(state.Id);
+            _currentRevisions.Add(state.Revision);
+            _dates.Add(state.Date);
+            _slugs.Add(state.Slug);
+            _paths.Add(state.Path);
+            _editions.Add(state.Edition);
+            _statuses.Add(state.Status.ToString());
+        }
+
+        /// One statement: the revision rows, then each item's current row from its last revision's
+        /// inserted row. The state, the largest value, is sent and parsed once (by unnest) for its
+        /// revision, its size and the current row: an import sent and parsed it twice before.
+        public NpgsqlBatchCommand Write()
+        {
+            var write = new NpgsqlBatchCommand(
+                $"""
+                with revision as (
+                    insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at, content_size)
+                    select r.id, r.rev, r.type, r.headline, r.edited, r.recorded, r.editor, r.reason, r.state, r.event_edited, {GetHistoryPage.ContentSize("r.state")}
+                    from unnest(@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state, @eventEdited)
+                        as r(id, rev, type, headline, edited, recorded, editor, reason, state, event_edited)
+                    returning item_id, revision, headline, edited_at, recorded_at, state)
                 insert into eh_items (id, revision, date, headline, slug, path, edition, status, edited_at, recorded_at, state)
-                select * from unnest(@id, @rev, @date, @headline, @slug, @path, @edition, @status, @edited, @recorded, @state)
+                select c.id, c.rev, c.date, r.headline, c.slug, c.path, c.edition, c.status, r.edited_at, r.recorded_at, r.state
+                from unnest(@currentId, @currentRev, @date, @slug, @path, @edition, @status) as c(id, rev, date, slug, path, edition, status)
+                join revision r on r.item_id = c.id and r.revision = c.rev
                 on conflict (id) do update set revision = excluded.revision, date = excluded.date,
                     headline = excluded.headline, slug = excluded.slug, path = excluded.path, edition = excluded.edition,
                     status = excluded.status, edited_at = excluded.edited_at, recorded_at = excluded.recorded_at,
                     state = excluded.state
                 """);
-            upsert.Parameters.AddWithValue("date", _dates.ToArray());
-            upsert.Parameters.AddWithValue("slug", _slugs.ToArray());
-            upsert.Parameters.AddWithValue("path", _paths.ToArray());
-            upsert.Parameters.AddWithValue("edition", _editions.ToArray());
-            upsert.Parameters.AddWithValue("status", _statuses.ToArray());
-            return upsert;
-        }
-
-        /// One row per revision; the state is parsed once, by unnest, for both its column and its size.
-        public NpgsqlBatchCommand Insert()
-        {
-            var insert = Command(
-                $"""
-                insert into eh_item_revisions (item_id, revision, event_type, headline, edited_at, recorded_at, editor, reason, state, event_edited_at, content_size)
-                select r.id, r.rev, r.type, r.headline, r.edited, r.recorded, r.editor, r.reason, r.state, r.event_edited, {GetHistoryPage.ContentSize("r.state")}
-                from unnest(@id, @rev, @type, @headline, @edited, @recorded, @editor, @reason, @state, @eventEdited)
-                    as r(id, rev, type, headline, edited, recorded, editor, reason, state, event_edited)
-                """);
-            insert.Parameters.AddWithValue("type", NpgsqlDbType.Array | NpgsqlDbType.Varchar, _types.ToArray());
-            insert.Parameters.AddWithValue("editor", NpgsqlDbType.Array | NpgsqlDbType.Varchar, _editors.ToArray());
-            insert.Parameters.AddWithValue("reason", NpgsqlDbType.Array | NpgsqlDbType.Text, _reasons.ToArray());
-            insert.Parameters.AddWithValue("eventEdited", _eventEdited.ToArray());
-            return insert;
-        }
-
-        private NpgsqlBatchCommand Command(string sql)
-        {
-            var cmd = new NpgsqlBatchCommand(sql);
-            cmd.Parameters.AddWithValue("id", _ids.ToArray());
-            cmd.Parameters.AddWithValue("rev", _revisions.ToArray());
-            cmd.Parameters.AddWithValue("headline", _headlines.ToArray());
-            cmd.Parameters.AddWithValue("edited", _edited.ToArray());
-            cmd.Parameters.AddWithValue("recorded", _recorded.ToArray());
-            cmd.Parameters.AddWithValue("state", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, _states.ToArray());
-            return cmd;
+            var p = write.Parameters;
+            p.AddWithValue("id", _ids.ToArray());
+            p.AddWithValue("rev", _revisions.ToArray());
+            p.AddWithValue("type", NpgsqlDbType.Array | NpgsqlDbType.Varchar, _types.ToArray());
+            p.AddWithValue("headline", _headlines.ToArray());
+            p.AddWithValue("edited", _edited.ToArray());
+            p.AddWithValue("recorded", _recorded.ToArray());
+            p.AddWithValue("editor", NpgsqlDbType.Array | NpgsqlDbType.Varchar, _editors.ToArray());
+            p.AddWithValue("reason", NpgsqlDbType.Array | NpgsqlDbType.Text, _reasons.ToArray());
+            p.AddWithValue("state", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, _states.ToArray());
+            p.AddWithValue("eventEdited", _eventEdited.ToArray());
+            p.AddWithValue("currentId", _currentIds.ToArray());
+            p.AddWithValue("currentRev", _currentRevisions.ToArray());
+            p.AddWithValue("date", _dates.ToArray());
+            p.AddWithValue("slug", _slugs.ToArray());
+            p.AddWithValue("path", _paths.ToArray());
+            p.AddWithValue("edition", _editions.ToArray());
+            p.AddWithValue("status", _statuses.ToArray());
+            return write;
         }
     }
 }
