@@ -59,6 +59,27 @@ public sealed class HashChainTests : StoreTestBase
         Assert.Equal(6L, report.Events);
     }
 
+    /// The hash function is inlined by the planner into the statements that call it (the chain's
+    /// append, verify); a function that is not inlined is parsed and planned again on each call,
+    /// which cost the store about a third of its chain's time. Declaring it immutable, which its
+    /// body is not (concat_ws is stable), is what stops the planner.
+    [Fact]
+    public async Task the_event_hash_is_inlined_into_the_statement_that_calls_it()
+    {
+        await AppendFiveAsync();
+        await using var explain = Db.DataSource.CreateCommand(
+            """
+            explain (verbose, costs off)
+            select eh_event_hash(c.prev_hash, e.stream_id, e.version, e.type, e.data, e.timestamp, e.user_name)
+            from mt_events e join eh_event_chain c on c.seq_id = e.seq_id
+            """);
+        var plan = new System.Text.StringBuilder();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
+        Assert.Contains("sha256(", plan.ToString());
+        Assert.DoesNotContain("eh_event_hash", plan.ToString());
+    }
+
     [Fact]
     public async Task one_changed_byte_of_event_data_is_reported_at_that_event()
     {
