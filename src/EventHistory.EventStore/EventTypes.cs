@@ -14,6 +14,11 @@ public sealed class EventTypes
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// Json for what is stored as jsonb (event bodies, item states), written unescaped: jsonb keeps
+    /// characters, not their escapes, so the stored value (and the hash chain over it) is the same,
+    /// and a Chinese text is half the bytes to escape, send and parse.
+    public static readonly JsonSerializerOptions StoredJson = new(Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Dictionary<string, Type> _byName = new();
     private readonly Dictionary<Type, List<Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject>>> _upgrades = new();
     private JsonSerializerOptions? _eventJson;
@@ -48,15 +53,12 @@ public sealed class EventTypes
     /// Whether stored events of the type are reshaped by an upcaster when read.
     public bool HasUpcaster(Type type) => _upgrades.ContainsKey(type);
 
-    /// The serializer options events are read and written with: Json, plus the upcasters. Written
-    /// unescaped: the body is stored as jsonb, which keeps characters, not their escapes, so the
-    /// stored value (and the hash chain over it) is the same, and a Chinese page's event is half the
-    /// bytes to escape, send and parse.
+    /// The serializer options events are read and written with: StoredJson, plus the upcasters.
     public JsonSerializerOptions EventJson => _eventJson ??= BuildEventJson();
 
     private JsonSerializerOptions BuildEventJson()
     {
-        var options = new JsonSerializerOptions(Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var options = new JsonSerializerOptions(StoredJson);
         foreach (var (type, upgrades) in _upgrades)
             options.Converters.Add((System.Text.Json.Serialization.JsonConverter)Activator.CreateInstance(
                 typeof(UpcastingConverter<>).MakeGenericType(type), upgrades, Json)!);
