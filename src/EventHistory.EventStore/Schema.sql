@@ -31,8 +31,8 @@ drop table if exists eh_projection_progress;
 -- The hash covers the previous hash and the event's canonical bytes as PostgreSQL renders them
 -- (jsonb text is canonical), so both the writer and the auditor compute it the same way.
 -- Stable, as its body is (concat_ws is): PostgreSQL then inlines it into the statement that calls
--- it. Declared immutable it was not inlined, and each call parsed and planned its body again,
--- about a tenth of the server's CPU in an import.
+-- it. Declared immutable it was not inlined, and each call parsed and planned its body again: a
+-- third of the chain's time (163 µs an event in an import, 107 µs inlined).
 create or replace function eh_event_hash(
     prev bytea, stream uuid, version bigint, type varchar, data jsonb, ts timestamptz, user_name varchar)
 returns bytea language sql stable as $$
