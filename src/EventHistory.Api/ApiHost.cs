@@ -35,6 +35,7 @@ public static class ApiHost
         app.UseCachingOfErrors();
         app.UseStatusCodePages(async context => await BindingProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<ProblemMapping>();
+        app.UseMiddleware<ReadRetry>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

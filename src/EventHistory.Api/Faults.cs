@@ -30,17 +30,36 @@ public static class Faults
         return false;
     }
 
-    /// 503 with Retry-After. The pools' idle connections may all point at the server that went away,
-    /// so they are dropped (the replica's too: a failover moves both): the next request opens fresh
-    /// ones and the service recovers by itself.
+    /// Unavailability met on a connection that was open, not in opening one: the session ended (a
+    /// failover, a restart, a terminated backend) or its prepared statements are unknown to the
+    /// server now answering. A fresh connection may well succeed at once (ReadRetry); when the server
+    /// refuses or does not answer, trying again at once would only double the wait.
+    public static bool IsLostConnection(Exception e)
+    {
+        if (!IsDatabaseUnavailable(e)) return false;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is TimeoutException or SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound
+                    or SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain })
+                return false;
+        return true;
+    }
+
+    /// The pools' idle connections may all point at the server that went away, so they are dropped
+    /// (the replica's too: a failover moves both): the next request opens fresh ones.
+    public static void ClearPools(IServiceProvider services)
+    {
+        services.GetService<NpgsqlDataSource>()?.Clear();
+        services.GetService<Infrastructure.Replica>()?.Db?.Clear();
+    }
+
+    /// 503 with Retry-After, the pools cleared: the service recovers by itself.
     public static IResult Unavailable() => new UnavailableResult();
 
     private sealed class UnavailableResult : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
-            http.RequestServices.GetService<NpgsqlDataSource>()?.Clear();
-            http.RequestServices.GetService<Infrastructure.Replica>()?.Db?.Clear();
+            ClearPools(http.RequestServices);
             http.Response.Headers.RetryAfter = RetryAfterSeconds;
             await Results.Problem(statusCode: 503, title: "Service unavailable",
                 detail: "The database cannot be reached just now; nothing was written. Retry in a few seconds.").ExecuteAsync(http);

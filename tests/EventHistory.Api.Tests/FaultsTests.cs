@@ -23,6 +23,21 @@ public sealed class FaultsTests
     }
 
     [Fact]
+    public void a_session_lost_on_an_open_connection_is_worth_a_fresh_one_but_a_server_that_refuses_or_does_not_answer_is_not()
+    {
+        // What ReadRetry runs a read again for: the server ended the session, or the peer reset it.
+        Assert.True(Faults.IsLostConnection(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.True(Faults.IsLostConnection(new NpgsqlException("Exception while reading from stream",
+            new IOException("Connection reset by peer", new SocketException((int)SocketError.ConnectionReset)))));
+        Assert.True(Faults.IsLostConnection(new PostgresException("prepared statement \"_auto1\" does not exist", "ERROR", "ERROR", "26000")));
+        // Opening failed: asking again at once would only double the client's wait for its 503.
+        Assert.False(Faults.IsLostConnection(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
+        Assert.False(Faults.IsLostConnection(new NpgsqlException("The operation has timed out", new TimeoutException())));
+        // Not unavailability at all.
+        Assert.False(Faults.IsLostConnection(new PostgresException("relation does not exist", "ERROR", "ERROR", "42P01")));
+    }
+
+    [Fact]
     public void connecting_gives_up_after_five_seconds_unless_the_operator_chose_otherwise()
     {
         Assert.Equal(5, new NpgsqlConnectionStringBuilder(Faults.FailFast("Host=db;Username=u")).Timeout);

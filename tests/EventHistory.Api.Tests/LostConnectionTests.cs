@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventHistory.Testing;
+using Npgsql;
+
+namespace EventHistory.Api.Tests;
+
+/// What a failover or a restart of PostgreSQL leaves in the service's pools: connections whose
+/// sessions the server has ended. A read that meets one is answered from a fresh connection; a
+/// write is not run twice behind the client's back: it answers 503 + Retry-After and writes nothing.
+public sealed class LostConnectionTests : ApiServer
+{
+    private string ApplicationName => "lost-connection-" + Db.Schema;
+
+    // The service's connections carry a name of their own, so the sessions ended below are this
+    // class's service's and no other test's; no daemon, so no session of it is busy when they end.
+    protected override IEnumerable<string> Settings =>
+    [
+        "--EVENTHISTORY_DB", new NpgsqlConnectionStringBuilder(Db.ConnectionString) { ApplicationName = ApplicationName }.ConnectionString,
+        "--EVENTHISTORY_DAEMON", "false",
+    ];
+
+    [Fact]
+    public async Task a_read_that_meets_sessions_the_server_ended_is_answered_from_a_fresh_connection()
+    {
+        var location = await CreateAsync("A headline read across a lost connection ");
+        // Read often enough that every pooled connection has prepared the read's statements.
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(location)).StatusCode);
+        Assert.True(await EndIdleSessionsAsync() >= 1);
+
+        var read = await Client.GetAsync(location);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var item = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("A headline read across a lost connection ", item.GetProperty("headline").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{location}/revisions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task a_write_that_meets_sessions_the_server_ended_answers_503_writes_nothing_and_the_next_one_succeeds()
+    {
+        var location = await CreateAsync("A headline before a lost connection ");
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(location)).StatusCode);
+        var events = await Db.ScalarAsync("select count(*) from mt_events");
+        Assert.True(await EndIdleSessionsAsync() >= 1);
+
+        var lost = await ReviseAsync(location, "A headline sent over a lost connection ");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.NotNull(lost.Headers.RetryAfter);
+        Assert.Equal(events, await Db.ScalarAsync("select count(*) from mt_events"));
+
+        Assert.Equal(HttpStatusCode.OK, (await ReviseAsync(location, "A headline sent again ")).StatusCode);
+        Assert.Equal(events + 1, await Db.ScalarAsync("select count(*) from mt_events"));
+    }
+
+    private async Task<string> CreateAsync(string headline)
+    {
+        var created = await Client.PostAsJsonAsync("/api/items", new { date = "2017-07-30", headline });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return created.Headers.Location!.ToString();
+    }
+
+    private Task<HttpResponseMessage> ReviseAsync(string location, string headline) =>
+        Client.PostAsJsonAsync($"{location}/headline", new { headline, reason = "lost connection test" });
+
+    /// Ends every idle session of this service, as a server going away does, and waits until they
+    /// are gone: the number ended.
+    private async Task<int> EndIdleSessionsAsync()
+    {
+        var ended = new List<int>();
+        await using (var end = Db.DataSource.CreateCommand(
+            "select pid, pg_terminate_backend(pid) from pg_stat_activity where application_name = @name and state = 'idle'"))
+        {
+            end.Parameters.AddWithValue("name", ApplicationName);
+            await using var rows = await end.ExecuteReaderAsync();
+            while (await rows.ReadAsync()) ended.Add(rows.GetInt32(0));
+        }
+        await Poll.UntilAsync(async () =>
+        {
+            await using var alive = Db.DataSource.CreateCommand("select count(*) from pg_stat_activity where pid = any(@pids)");
+            alive.Parameters.AddWithValue("pids", ended.ToArray());
+            return (long)(await alive.ExecuteScalarAsync())! == 0;
+        }, TimeSpan.FromSeconds(30), "the ended sessions gone");
+        return ended.Count;
+    }
+}
