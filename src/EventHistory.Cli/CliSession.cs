@@ -30,15 +30,19 @@ public sealed class CliSession(TextWriter output, TextWriter error, string? conn
         try
         {
             await using var db = new NpgsqlDataSourceBuilder(EventStore.ConnectionTuning.Apply(connectionString)).Build();
-            // A fingerprint check (one lock, one row) when the schema is current; the tables are made only when it is not.
-            await ServiceRegistration.EnsureSchemaAsync(db);
-            Phase(clock, "schema check");
             // Services are built lazily: a read never builds the Marten store, its projections or the daemon.
             await using var services = new ServiceCollection().AddEventHistory(db).BuildServiceProvider();
+            var command = TopLevel(parse);
+            // A command that writes builds the Marten store (no query: its configuration, mappings and
+            // code), on the other core while the first connection and the schema check run.
+            var store = Cli.RoleNeeded(command) is null ? Task.CompletedTask : Task.Run(() => services.GetRequiredService<EventStore.EventStore>());
+            // A fingerprint check (one lock, one row) when the schema is current; the tables are made only when it is not.
+            await ServiceRegistration.EnsureSchemaAsync(db);
+            await store;
+            Phase(clock, "schema check (and the store, for a write)");
             await using var scope = services.CreateAsyncScope();
             var caller = await scope.ServiceProvider.GetRequiredService<ApiKeys>().AuthenticateAsync(apiKey);
             Phase(clock, "authentication");
-            var command = TopLevel(parse);
             if (Cli.RoleNeeded(command) is { } needed && (caller is null || caller.Role < needed))
             {
                 error.WriteLine($"eventhistory: {command} writes history: set EVENTHISTORY_KEY to the API key of an {needed.ToString().ToLowerInvariant()}"
