@@ -34,6 +34,14 @@ public sealed class LostConnectionTests : ApiServer
         var item = await read.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("A headline read across a lost connection ", item.GetProperty("headline").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{location}/revisions")).StatusCode);
+
+        // A page of the site, rendered on the server, the same.
+        var page = $"/items/{location.Split('/').Last()}/history";
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(page)).StatusCode);
+        Assert.True(await EndIdleSessionsAsync() >= 1);
+        var html = await Client.GetAsync(page);
+        Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+        Assert.Contains("A headline read across a lost connection", await html.Content.ReadAsStringAsync());
     }
 
     [Fact]
