@@ -20,12 +20,16 @@ public sealed class ConsistencyTokens(RequestDelegate next, ILogger<ConsistencyT
                 detail: $"{Header} must be a WAL position as a write answered it (such as 0/3000148), not '{given}'.").ExecuteAsync(http);
         reads.Token = given ?? (http.Request.Cookies[Cookie] is { } kept && ReadSource.IsToken(kept) ? kept : null);
 
-        http.Response.OnStarting(async () =>
-        {
-            if (reads.Used is { } used) http.Response.Headers[ReadSourceHeader] = used;
-            if (reads.HasReplica && IsWrite(http.Request.Method) && http.Response.StatusCode is >= 200 and < 400)
-                await AnswerTokenAsync(http, reads);
-        });
+        // Once a request, though ReadRetry may run this again in a new scope: the headers come from
+        // the scope in force when the response starts, the run that answers.
+        if (http.Items.TryAdd(typeof(ConsistencyTokens), true))
+            http.Response.OnStarting(async () =>
+            {
+                var answering = http.RequestServices.GetRequiredService<ReadSource>();
+                if (answering.Used is { } used) http.Response.Headers[ReadSourceHeader] = used;
+                if (answering.HasReplica && IsWrite(http.Request.Method) && http.Response.StatusCode is >= 200 and < 400)
+                    await AnswerTokenAsync(http, answering);
+            });
         return next(http);
     }
 

@@ -31,6 +31,7 @@ public sealed class LostConnectionTests : ApiServer
 
         var read = await Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("primary", Assert.Single(read.Headers.GetValues("Read-Source")));
         var item = await read.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("A headline read across a lost connection ", item.GetProperty("headline").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{location}/revisions")).StatusCode);
