@@ -35,12 +35,13 @@ public static class ApiHost
         app.UseCachingOfErrors();
         app.UseStatusCodePages(async context => await BindingProblems.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<ProblemMapping>();
-        app.UseMiddleware<ReadRetry>();
+        app.UseMiddleware<LostConnectionRetry>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<EditorFromRequest>();
         app.UseMiddleware<ConsistencyTokens>();
+        app.Use(LostConnectionRetry.MarkEndpointBegan);
         app.MapItems();
         // Every route under /api/items/{id} goes on this one group, which carries the archive check.
         var item = app.MapItemGroup();

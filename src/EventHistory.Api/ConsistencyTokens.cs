@@ -20,7 +20,7 @@ public sealed class ConsistencyTokens(RequestDelegate next, ILogger<ConsistencyT
                 detail: $"{Header} must be a WAL position as a write answered it (such as 0/3000148), not '{given}'.").ExecuteAsync(http);
         reads.Token = given ?? (http.Request.Cookies[Cookie] is { } kept && ReadSource.IsToken(kept) ? kept : null);
 
-        // Once a request, though ReadRetry may run this again in a new scope: the headers come from
+        // Once a request, though LostConnectionRetry may run this again in a new scope: the headers come from
         // the scope in force when the response starts, the run that answers.
         if (http.Items.TryAdd(typeof(ConsistencyTokens), true))
             http.Response.OnStarting(async () =>

@@ -32,7 +32,7 @@ public static class Faults
 
     /// Unavailability met on a connection that was open, not in opening one: the session ended (a
     /// failover, a restart, a terminated backend) or its prepared statements are unknown to the
-    /// server now answering. A fresh connection may well succeed at once (ReadRetry); when the server
+    /// server now answering. A fresh connection may well succeed at once (LostConnectionRetry); when the server
     /// refuses or does not answer, trying again at once would only double the wait.
     public static bool IsLostConnection(Exception e)
     {

@@ -25,7 +25,7 @@ public sealed class FaultsTests
     [Fact]
     public void a_session_lost_on_an_open_connection_is_worth_a_fresh_one_but_a_server_that_refuses_or_does_not_answer_is_not()
     {
-        // What ReadRetry runs a read again for: the server ended the session, or the peer reset it.
+        // What LostConnectionRetry runs a request again for: the server ended the session, or the peer reset it.
         Assert.True(Faults.IsLostConnection(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
         Assert.True(Faults.IsLostConnection(new NpgsqlException("Exception while reading from stream",
             new IOException("Connection reset by peer", new SocketException((int)SocketError.ConnectionReset)))));
