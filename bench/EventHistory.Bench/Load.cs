@@ -101,6 +101,10 @@ public readonly record struct Cpu(long Busy, long Total)
     }
 
     public double BusySince(Cpu earlier) => Total == earlier.Total ? 0 : (double)(Busy - earlier.Busy) / (Total - earlier.Total);
+
+    /// CPU seconds the whole machine was busy since <paramref name="earlier"/>, all cores together
+    /// (/proc/stat counts in USER_HZ, 100 a second).
+    public double BusySecondsSince(Cpu earlier) => (Busy - earlier.Busy) / 100.0;
 }
 
 /// The server's WAL flushes (pg_stat_wal; the time needs track_wal_io_timing): how much of a
