@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventHistory.Testing;
 using Npgsql;
 
 namespace EventHistory.Api.Tests;
@@ -28,7 +27,7 @@ public sealed class LostConnectionTests : ApiServer
         var location = await CreateAsync("A headline read across a lost connection ");
         // Read often enough that every pooled connection has prepared the read's statements.
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(location)).StatusCode);
-        Assert.True(await EndIdleSessionsAsync() >= 1);
+        Assert.True(await Db.EndIdleSessionsAsync(ApplicationName) >= 1);
 
         var read = await Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
@@ -40,7 +39,7 @@ public sealed class LostConnectionTests : ApiServer
         // A page of the site, rendered on the server, the same.
         var page = $"/items/{location.Split('/').Last()}/history";
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(page)).StatusCode);
-        Assert.True(await EndIdleSessionsAsync() >= 1);
+        Assert.True(await Db.EndIdleSessionsAsync(ApplicationName) >= 1);
         var html = await Client.GetAsync(page);
         Assert.Equal(HttpStatusCode.OK, html.StatusCode);
         Assert.Contains("A headline read across a lost connection", await html.Content.ReadAsStringAsync());
@@ -52,7 +51,7 @@ public sealed class LostConnectionTests : ApiServer
         var location = await CreateAsync("A headline before a lost connection ");
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(location)).StatusCode);
         var events = await Db.ScalarAsync("select count(*) from mt_events");
-        Assert.True(await EndIdleSessionsAsync() >= 1);
+        Assert.True(await Db.EndIdleSessionsAsync(ApplicationName) >= 1);
 
         // The request's first query, the key's lookup, meets an ended session: nothing was written
         // yet, so the whole request runs again on a fresh connection.
@@ -74,25 +73,4 @@ public sealed class LostConnectionTests : ApiServer
 
     private Task<HttpResponseMessage> ReviseAsync(string location, string headline) =>
         Client.PostAsJsonAsync($"{location}/headline", new { headline, reason = "lost connection test" });
-
-    /// Ends every idle session of this service, as a server going away does, and waits until they
-    /// are gone: the number ended.
-    private async Task<int> EndIdleSessionsAsync()
-    {
-        var ended = new List<int>();
-        await using (var end = Db.DataSource.CreateCommand(
-            "select pid, pg_terminate_backend(pid) from pg_stat_activity where application_name = @name and state = 'idle'"))
-        {
-            end.Parameters.AddWithValue("name", ApplicationName);
-            await using var rows = await end.ExecuteReaderAsync();
-            while (await rows.ReadAsync()) ended.Add(rows.GetInt32(0));
-        }
-        await Poll.UntilAsync(async () =>
-        {
-            await using var alive = Db.DataSource.CreateCommand("select count(*) from pg_stat_activity where pid = any(@pids)");
-            alive.Parameters.AddWithValue("pids", ended.ToArray());
-            return (long)(await alive.ExecuteScalarAsync())! == 0;
-        }, TimeSpan.FromSeconds(30), "the ended sessions gone");
-        return ended.Count;
-    }
 }

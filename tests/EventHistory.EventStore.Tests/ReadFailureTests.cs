@@ -21,9 +21,7 @@ public sealed class ReadFailureTests
         await store.AppendAsync(id, "note", 0, [new Noted("a")], new EventMetadata("ann"));
         // Often enough that Npgsql prepares the read's statement on the connection (MaxAutoPrepare).
         for (var i = 0; i < 10; i++) await store.ReadStreamAsync(id);
-        await using (var end = db.DataSource.CreateCommand(
-            $"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = '{name}' and state = 'idle'"))
-            Assert.True((long)(await end.ExecuteScalarAsync())! >= 1);
+        Assert.True(await db.EndIdleSessionsAsync(name) >= 1);
 
         var failure = await Record.ExceptionAsync(() => store.ReadStreamAsync(id));
         if (failure is not null)

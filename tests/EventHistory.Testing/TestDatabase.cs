@@ -46,6 +46,27 @@ public sealed class TestDatabase : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// Ends every idle session whose application name is <paramref name="applicationName"/>, as a
+    /// server going away does (a failover, a restart), and waits until they are gone: the number ended.
+    public async Task<int> EndIdleSessionsAsync(string applicationName)
+    {
+        var ended = new List<int>();
+        await using (var end = DataSource.CreateCommand(
+            "select pid, pg_terminate_backend(pid) from pg_stat_activity where application_name = @name and state = 'idle'"))
+        {
+            end.Parameters.AddWithValue("name", applicationName);
+            await using var rows = await end.ExecuteReaderAsync();
+            while (await rows.ReadAsync()) ended.Add(rows.GetInt32(0));
+        }
+        await Poll.UntilAsync(async () =>
+        {
+            await using var alive = DataSource.CreateCommand("select count(*) from pg_stat_activity where pid = any(@pids)");
+            alive.Parameters.AddWithValue("pids", ended.ToArray());
+            return (long)(await alive.ExecuteScalarAsync())! == 0;
+        }, TimeSpan.FromSeconds(30), "the ended sessions gone");
+        return ended.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
