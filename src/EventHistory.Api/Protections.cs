@@ -93,7 +93,7 @@ public static class Protections
             }
             catch (Exception e) when (Faults.IsDatabaseUnavailable(e) || e is OperationCanceledException)
             {
-                db.Clear();
+                Faults.ClearPools(http.RequestServices);
                 http.Response.Headers.RetryAfter = Faults.RetryAfterSeconds;
                 return Results.Problem(statusCode: 503, title: "Not ready", detail: "The database cannot be reached.");
             }
