@@ -33,9 +33,10 @@ public sealed class CliSession(TextWriter output, TextWriter error, string? conn
             // Services are built lazily: a read never builds the Marten store, its projections or the daemon.
             await using var services = new ServiceCollection().AddEventHistory(db).BuildServiceProvider();
             var command = TopLevel(parse);
+            var needed = Cli.RoleNeeded(command);
             // A command that writes builds the Marten store (no query: its configuration, mappings and
             // code), on the other core while the first connection and the schema check run.
-            var store = Cli.RoleNeeded(command) is null ? Task.CompletedTask : Task.Run(() => services.GetRequiredService<EventStore.EventStore>());
+            var store = needed is null ? Task.CompletedTask : Task.Run(() => services.GetRequiredService<EventStore.EventStore>());
             // A fingerprint check (one lock, one row) when the schema is current; the tables are made only when it is not.
             await ServiceRegistration.EnsureSchemaAsync(db);
             await store;
@@ -43,9 +44,9 @@ public sealed class CliSession(TextWriter output, TextWriter error, string? conn
             await using var scope = services.CreateAsyncScope();
             var caller = await scope.ServiceProvider.GetRequiredService<ApiKeys>().AuthenticateAsync(apiKey);
             Phase(clock, "authentication");
-            if (Cli.RoleNeeded(command) is { } needed && (caller is null || caller.Role < needed))
+            if (needed is { } role && (caller is null || caller.Role < role))
             {
-                error.WriteLine($"eventhistory: {command} writes history: set EVENTHISTORY_KEY to the API key of an {needed.ToString().ToLowerInvariant()}"
+                error.WriteLine($"eventhistory: {command} writes history: set EVENTHISTORY_KEY to the API key of an {role.ToString().ToLowerInvariant()}"
                     + (caller is null ? "." : $" (the key of '{caller.Name}' is a {caller.Role.ToString().ToLowerInvariant()}'s)."));
                 return 1;
             }
