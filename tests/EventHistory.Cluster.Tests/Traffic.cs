@@ -98,10 +98,10 @@ public sealed class Traffic(IReadOnlyList<(string Name, HttpClient Client, Guid[
     public IEnumerable<Request> With(Outcome outcome) => Requests.Where(r => r.Outcome == outcome);
 
     /// Each item's revisions as the service tells them: (item, revision) -> headline. Read as a
-    /// client reads after a failover: a 503 with Retry-After (the service's answer to a read that
-    /// meets a connection lost in the failover; it clears its pools, see Faults.cs) is asked again
-    /// after the time it names, up to five times; anything else fails the read. Seen once in CI on a
-    /// busy machine: 503 on the first history read after the failover.
+    /// client reads after a failover: a 503 with Retry-After (the service's answer to a read whose
+    /// run on fresh connections failed too, LostConnectionRetry) is asked again after the time it
+    /// names, up to five times; anything else fails the read. Seen once in CI on a busy machine,
+    /// before the service ran such reads again itself: 503 on the first history read after the failover.
     public static async Task<Dictionary<(Guid, long), string>> HistoriesAsync(HttpClient client, IEnumerable<Guid> items)
     {
         var entries = new Dictionary<(Guid, long), string>();
