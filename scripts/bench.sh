@@ -33,4 +33,11 @@ echo "PostgreSQL for benchmarks on 127.0.0.1:$port"
 cd "$root"
 dotnet build EventHistory.sln -c Release -nologo -v q 2>&1 | grep -vE '^\s*$' | tail -30
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed" >&2; exit 1; }
+# The command-line tool as users run it: published ReadyToRun (scripts/cli.sh). BENCH_CLI_DLL set
+# beforehand measures another build of it (the Release build's dll, say).
+. "$root/scripts/cli.sh"
+if [ -z "${BENCH_CLI_DLL:-}" ]; then
+  BENCH_CLI_DLL=$(cli_dll "$root") || { echo "publishing the command-line tool failed" >&2; exit 1; }
+fi
+export BENCH_CLI_DLL
 dotnet bench/EventHistory.Bench/bin/Release/net10.0/EventHistory.Bench.dll "$@"

@@ -21,17 +21,17 @@ stale() {
     -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
 api="$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll"
-cli="$root/src/EventHistory.Cli/bin/Release/net10.0/EventHistory.Cli.dll"
-for project in Api Cli; do
-  dll="$root/src/EventHistory.$project/bin/Release/net10.0/EventHistory.$project.dll"
-  if stale "$dll" "$root/src/EventHistory.$project" "$root/src/EventHistory" "$root/src/EventHistory.EventStore"; then
-    echo "Building EventHistory.$project..." >&2
-    dotnet build "$root/src/EventHistory.$project" -c Release -nologo -v q >&2
-    touch "$dll"   # msbuild may leave an unchanged output's time alone; the next start must see it fresh
-  else
-    echo "EventHistory.$project: built, up to date" >&2
-  fi
-done
+if stale "$api" "$root/src/EventHistory.Api" "$root/src/EventHistory" "$root/src/EventHistory.EventStore"; then
+  echo "Building EventHistory.Api..." >&2
+  dotnet build "$root/src/EventHistory.Api" -c Release -nologo -v q >&2
+  touch "$api"   # msbuild may leave an unchanged output's time alone; the next start must see it fresh
+else
+  echo "EventHistory.Api: built, up to date" >&2
+fi
+# The command-line tool, published ReadyToRun when a source changed (scripts/cli.sh).
+. "$root/scripts/cli.sh"
+cli_stale "$root" || echo "EventHistory.Cli: published, up to date" >&2
+cli=$(cli_dll "$root")
 eventhistory() { dotnet "$cli" "$@"; }
 
 # A local admin key on first run, so a new user can write at once; only its hash is in the database.

@@ -23,10 +23,10 @@ public sealed class ChildProcess : IAsyncDisposable
         _sampler = Task.Run(SampleAsync);
     }
 
-    /// Starts `dotnet PROJECT.dll ARGS` from the Release build of src/PROJECT.
+    /// Starts `dotnet PROJECT.dll ARGS` from the Release build of src/PROJECT (the CLI: Options.CliDll).
     public static ChildProcess Start(Options o, string project, IEnumerable<string> args, IDictionary<string, string> env)
     {
-        var dll = Path.Combine(o.Root, "src", project, "bin", "Release", "net10.0", project + ".dll");
+        var dll = project == "EventHistory.Cli" ? o.CliDll : Path.Combine(o.Root, "src", project, "bin", "Release", "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution in Release first: {dll} is missing.");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);

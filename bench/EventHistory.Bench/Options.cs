@@ -50,6 +50,14 @@ public sealed record Options(
             CliRuns: Int("cli-runs", 40, 10));
     }
 
+    /// The command-line tool the measures start: BENCH_CLI_DLL, which scripts/bench.sh sets to the
+    /// ReadyToRun publish that users run (scripts/cli.sh); else the solution's Release build.
+    public string CliDll => Environment.GetEnvironmentVariable("BENCH_CLI_DLL")
+        ?? Path.Combine(Root, "src", "EventHistory.Cli", "bin", "Release", "net10.0", "EventHistory.Cli.dll");
+
+    /// How the report names the tool: its path in the repository.
+    public string CliName => Path.GetRelativePath(Root, CliDll);
+
     public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);
 
     /// A run whose results are not for comparison: its Markdown goes to a .md.tmp beside its JSON.

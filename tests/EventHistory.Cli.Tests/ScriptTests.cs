@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection.PortableExecutable;
 using EventHistory.Access;
 
 namespace EventHistory.Cli.Tests;
@@ -90,9 +91,13 @@ public sealed class ScriptTests : CliTestBase
             var first = await ServeOnceAsync(env);
             Assert.Contains("/openapi/v1.json", first.Out);
             Assert.Contains("Web pages:", first.Out);
+            // The tool run.sh used (keys, the sample import) is the ReadyToRun publish of scripts/cli.sh.
+            foreach (var assembly in new[] { "EventHistory.Cli.dll", "EventHistory.dll", "Marten.dll", "Npgsql.dll" })
+                Assert.True(IsReadyToRun(Path.Combine(Published, assembly)), $"{assembly} of {Published} is not compiled ahead of time");
+            Assert.False(IsReadyToRun(CliProcess.Dll), "the check must tell a plain build from a ReadyToRun one");
             var second = await ServeOnceAsync(env);
             Assert.Contains("EventHistory.Api: built, up to date", second.Err);
-            Assert.Contains("EventHistory.Cli: built, up to date", second.Err);
+            Assert.Contains("EventHistory.Cli: published, up to date", second.Err);
             Assert.Contains("Sample pages: imported, unchanged", second.Err);
             Assert.DoesNotContain("Importing", second.Err);
             Assert.Equal(File.ReadAllText(Path.Combine(locked, "state", "admin-key")).Trim(), KeyIn(first.Out));
@@ -105,6 +110,15 @@ public sealed class ScriptTests : CliTestBase
             var data = status.Out.Split('\n').FirstOrDefault(l => l.StartsWith("data: ", StringComparison.Ordinal))?[6..];
             if (data is not null && data.StartsWith("/var/lib/eventhistory/", StringComparison.Ordinal)) Directory.Delete(Path.GetDirectoryName(data)!, true);
         }
+    }
+
+    private static string Published => Path.Combine(Repo, "src", "EventHistory.Cli", "bin", "Release", "net10.0", "ready-to-run");
+
+    /// A ReadyToRun image carries its compiled code behind the CLI header's managed native header.
+    private static bool IsReadyToRun(string dll)
+    {
+        using var pe = new PEReader(File.OpenRead(dll));
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     private const string SamplePath =

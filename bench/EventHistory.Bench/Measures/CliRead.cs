@@ -20,7 +20,7 @@ public static class CliRead
             await domain.SendAsync(new ReviseSummary.Command(id, $"Summary of revision {revision + 1}, a sentence of usual length.", null, revision));
         await schema.SettleAsync();
 
-        var cli = Path.Combine(o.Root, "src", "EventHistory.Cli", "bin", "Release", "net10.0", "EventHistory.Cli.dll");
+        var cli = o.CliDll;
         if (!File.Exists(cli)) throw new FileNotFoundException($"Build the solution in Release first: {cli} is missing.");
         var server = new NpgsqlConnectionStringBuilder(schema.ConnectionString);
         var psql = Environment.GetEnvironmentVariable("PG_BIN") is { } bin ? Path.Combine(bin, "psql") : "psql";
@@ -41,10 +41,10 @@ public static class CliRead
             theirs.Add(b);
             help.Add(h);
         }
-        var note = $"{o.CliRuns} runs each after {warmup} unmeasured, alternating, wall time of the whole process: `dotnet EventHistory.Cli.dll show ID` " +
+        var note = $"{o.CliRuns} runs each after {warmup} unmeasured, alternating, wall time of the whole process: `dotnet {o.CliName} show ID` " +
                    $"(start-up, schema fingerprint check, one item read through MediatR, output) vs `psql -X -c \"select * from eh_items where id = ...\"` " +
                    $"(the item's current row); ours p90 {Percentile(ours, 0.9):F0} ms, psql p90 {Percentile(theirs, 0.9):F0} ms. " +
-                   "Ours is bound by the .NET runtime's start-up and JIT (a new process per call), not by the database.";
+                   "Ours is bound by the .NET runtime's start-up, the JIT of what is not compiled ahead of time, and the first connection (a new process per call), not by the database.";
         return
         [
             new Measure("8 CLI show ITEM vs psql -c, median", Percentile(ours, 0.5), Percentile(theirs, 0.5), "ms", "<= 3", note),

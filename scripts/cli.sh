@@ -1,0 +1,29 @@
+# Sourced by scripts/eventhistory, scripts/run.sh and scripts/bench.sh: the command-line tool as
+# users run it, published ReadyToRun for this machine. Every assembly of the tool (ours, Marten,
+# Npgsql and the rest) is then compiled ahead of time, so a command does not spend its first
+# hundreds of milliseconds in the JIT (README, Benchmarks: "The command line compiled ahead of time"). The build the tests use
+# (bin/Release/net10.0) is left alone: the same code, compiled as it runs.
+
+cli_published_dir() { echo "$1/src/EventHistory.Cli/bin/Release/net10.0/ready-to-run"; }
+
+# cli_stale ROOT: true when the published tool is missing or a source is newer than it.
+cli_stale() {
+  local dll
+  dll="$(cli_published_dir "$1")/EventHistory.Cli.dll"
+  [ ! -f "$dll" ] || [ -n "$(find "$1/src" "$1/Directory.Build.props" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' \) \
+    -not -path '*/obj/*' -not -path '*/bin/*' -newer "$dll" -print -quit 2>/dev/null)" ]
+}
+
+# cli_dll ROOT: prints the published tool's dll, publishing it first when it is stale.
+cli_dll() {
+  local out
+  out=$(cli_published_dir "$1")
+  if cli_stale "$1"; then
+    echo "Publishing the command-line tool (ReadyToRun)..." >&2
+    dotnet publish "$1/src/EventHistory.Cli" -c Release --use-current-runtime --self-contained false \
+      -p:PublishReadyToRun=true -o "$out" -nologo -v q >&2 || return 1
+    # msbuild may leave an unchanged output's time alone; the next call must see it fresh.
+    touch "$out/EventHistory.Cli.dll"
+  fi
+  echo "$out/EventHistory.Cli.dll"
+}
