@@ -24,7 +24,8 @@ public sealed class ReadFailureTests
         Assert.True(await db.EndIdleSessionsAsync(name) >= 1);
 
         // The pool hands out the connection whose session is gone (Npgsql does not probe it): the
-        // read fails, with the server's own word for it, not as a statement it no longer has.
+        // read must fail as a lost connection (the server's 57P01 or the closed socket), never as
+        // 26000, a prepared statement that a new session would lack.
         var failure = await Record.ExceptionAsync(() => store.ReadStreamAsync(id));
         Assert.NotNull(failure);
         Assert.False(failure is PostgresException { SqlState: "26000" }, failure.ToString());
