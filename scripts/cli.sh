@@ -7,13 +7,16 @@
 
 cli_published_dir() { echo "$1/src/EventHistory.Cli/bin/Release/net10.0/ready-to-run"; }
 
-# cli_stale ROOT: true when the published tool is missing or a source is newer than it.
-cli_stale() {
-  local dll
-  dll="$(cli_published_dir "$1")/EventHistory.Cli.dll"
-  [ ! -f "$dll" ] || [ -n "$(find "$1/src" "$1/Directory.Build.props" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' \) \
-    -not -path '*/obj/*' -not -path '*/bin/*' -newer "$dll" -print -quit 2>/dev/null)" ]
+# stale DLL PATH...: true when DLL is missing or a source, project, props or SQL file under the
+# PATHs is newer than it (obj/'s generated files do not count). run.sh asks it of the API too.
+stale() {
+  local dll=$1; shift
+  [ ! -f "$dll" ] || [ -n "$(find "$@" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' \) \
+    -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
+
+# cli_stale ROOT: true when the published tool is missing or older than a source.
+cli_stale() { stale "$(cli_published_dir "$1")/EventHistory.Cli.dll" "$1/src" "$1/Directory.Build.props"; }
 
 # cli_dll ROOT: prints the published tool's dll, publishing it first when it is stale.
 cli_dll() {

@@ -14,22 +14,17 @@ if [ -z "${EVENTHISTORY_DB:-}" ]; then
 fi
 export EVENTHISTORY_DB
 
-# Newer than its dll: a source, project or props file of the project or of what it references.
-stale() {
-  local dll=$1; shift
-  [ ! -f "$dll" ] || [ -n "$(find "$@" "$root/Directory.Build.props" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' \) \
-    -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
-}
+# Built or published only when a source is newer than the dll (stale, scripts/cli.sh).
+. "$root/scripts/cli.sh"
 api="$root/src/EventHistory.Api/bin/Release/net10.0/EventHistory.Api.dll"
-if stale "$api" "$root/src/EventHistory.Api" "$root/src/EventHistory" "$root/src/EventHistory.EventStore"; then
+if stale "$api" "$root/src/EventHistory.Api" "$root/src/EventHistory" "$root/src/EventHistory.EventStore" "$root/Directory.Build.props"; then
   echo "Building EventHistory.Api..." >&2
   dotnet build "$root/src/EventHistory.Api" -c Release -nologo -v q >&2
   touch "$api"   # msbuild may leave an unchanged output's time alone; the next start must see it fresh
 else
   echo "EventHistory.Api: built, up to date" >&2
 fi
-# The command-line tool, published ReadyToRun when a source changed (scripts/cli.sh).
-. "$root/scripts/cli.sh"
+# The command-line tool, published ReadyToRun when a source changed.
 cli_stale "$root" || echo "EventHistory.Cli: published, up to date" >&2
 cli=$(cli_dll "$root")
 eventhistory() { dotnet "$cli" "$@"; }

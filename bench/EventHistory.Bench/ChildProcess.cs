@@ -27,7 +27,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(Options o, string project, IEnumerable<string> args, IDictionary<string, string> env)
     {
         var dll = project == "EventHistory.Cli" ? o.CliDll : Path.Combine(o.Root, "src", project, "bin", "Release", "net10.0", project + ".dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution in Release first: {dll} is missing.");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is missing: scripts/bench.sh builds the solution in Release and publishes the CLI.");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);

@@ -41,8 +41,9 @@ public sealed class CliSession(TextWriter output, TextWriter error, string? conn
             // A command that writes builds the Marten store (no query: its configuration, mappings and
             // code) while the schema check runs.
             var store = needed is null ? Task.CompletedTask : Task.Run(() => services.GetRequiredService<EventStore.EventStore>());
-            await schema;
-            await store;
+            // Both awaited, so nothing still uses the services or the data source when a failure
+            // disposes them; the schema's failure (the database unreachable, say) is the one reported.
+            await Task.WhenAll(schema, store);
             Phase(clock, "services and schema check (and the store, for a write)");
             await using var scope = services.CreateAsyncScope();
             var caller = await scope.ServiceProvider.GetRequiredService<ApiKeys>().AuthenticateAsync(apiKey);

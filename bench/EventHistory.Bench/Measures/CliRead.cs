@@ -21,7 +21,7 @@ public static class CliRead
         await schema.SettleAsync();
 
         var cli = o.CliDll;
-        if (!File.Exists(cli)) throw new FileNotFoundException($"Build the solution in Release first: {cli} is missing.");
+        if (!File.Exists(cli)) throw new FileNotFoundException($"{cli} is missing: scripts/bench.sh builds the solution in Release and publishes the CLI.");
         var server = new NpgsqlConnectionStringBuilder(schema.ConnectionString);
         var psql = Environment.GetEnvironmentVariable("PG_BIN") is { } bin ? Path.Combine(bin, "psql") : "psql";
         var env = new Dictionary<string, string> { ["EVENTHISTORY_DB"] = schema.ConnectionString };
