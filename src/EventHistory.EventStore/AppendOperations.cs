@@ -59,24 +59,31 @@ internal sealed partial class AppendGuard(Guid streamId, long expectedVersion, s
     }
 }
 
-/// Chains the events Marten stored onto the stream's hash chain (eh_chain_append) and reads back
-/// what was stored: the sequence numbers the server drew, the versions and the times.
-internal sealed class ChainAppend(Guid streamId, long fromVersion, long toVersion) : Marten.Internal.Operations.IStorageOperation
+/// Chains the events Marten stored for the batch's streams onto their hash chains
+/// (eh_chain_append_many, one statement for the batch) and reads back what was stored: the
+/// sequence numbers the server drew, the versions and the times, by stream.
+internal sealed class ChainAppend(IReadOnlyList<(Guid Stream, long From, long To)> streams) : Marten.Internal.Operations.IStorageOperation
 {
-    public List<(long Sequence, long Version, DateTimeOffset Recorded)> Stored { get; } = [];
+    public Dictionary<Guid, List<(long Sequence, long Version, DateTimeOffset Recorded)>> Stored { get; } = [];
 
     public Type DocumentType => typeof(StoredEvent);
 
     public OperationRole Role() => OperationRole.Other;
 
     public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, IStorageSession session) =>
-        FunctionCall.Append(builder, "select seq_id, version, recorded from eh_chain_append",
-            (streamId, NpgsqlDbType.Uuid), (fromVersion, NpgsqlDbType.Bigint), (toVersion, NpgsqlDbType.Bigint));
+        FunctionCall.Append(builder, "select stream_id, seq_id, version, recorded from eh_chain_append_many",
+            (streams.Select(s => s.Stream).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+            (streams.Select(s => s.From).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint),
+            (streams.Select(s => s.To).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint));
 
     public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
     {
         while (await reader.ReadAsync(token))
-            Stored.Add((reader.GetInt64(0), reader.GetInt64(1), await reader.GetFieldValueAsync<DateTimeOffset>(2, token)));
+        {
+            var stream = reader.GetGuid(0);
+            if (!Stored.TryGetValue(stream, out var stored)) Stored[stream] = stored = [];
+            stored.Add((reader.GetInt64(1), reader.GetInt64(2), await reader.GetFieldValueAsync<DateTimeOffset>(3, token)));
+        }
     }
 }
 

@@ -103,8 +103,9 @@ public sealed class EventStore(
         }
     }
 
-    /// One batch and a commit: for each stream the guard (eh_append_guard), Marten's append, the
-    /// hash chain and the command's record; then every inline projection's rows. Who and why are
+    /// One batch and a commit: for each stream the guard (eh_append_guard) and Marten's append; the
+    /// hash chain of every stream (one statement); each command's record; then every inline
+    /// projection's rows. Who and why are
     /// set on each event, not on Marten's session: a group's appends come from different writers.
     private async Task<IReadOnlyList<AppendResult>> TryAppendAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
@@ -124,7 +125,7 @@ public sealed class EventStore(
         foreach (var projection in _projections) writes.AddRange(await projection.ProjectAsync(input, ct));
 
         await using var session = _marten.LightweightSession(SessionOptions.ForTransaction(tx));
-        var parts = new List<(AppendRequest Request, StreamAction Action, ChainAppend Chain)>();
+        var parts = new List<(AppendRequest Request, StreamAction Action)>();
         foreach (var r in ordered)
         {
             var (a, m) = (r.Append, r.Metadata);
@@ -141,11 +142,12 @@ public sealed class EventStore(
                 foreach (var (key, value) in m.Headers ?? new Dictionary<string, string>()) e.SetHeader(key, value);
                 foreach (var (key, value) in a.EventHeaders?[i] ?? new Dictionary<string, string>()) e.SetHeader(key, value);
             }
-            parts.Add((r, action, new ChainAppend(a.StreamId, a.ExpectedVersion + 1, a.ExpectedVersion + a.Events.Count)));
+            parts.Add((r, action));
         }
-        foreach (var (r, _, chain) in parts)
+        var chain = new ChainAppend([.. ordered.Select(r => (r.Append.StreamId, r.Append.ExpectedVersion + 1, r.Append.ExpectedVersion + r.Append.Events.Count))]);
+        session.QueueOperation(chain);
+        foreach (var r in ordered)
         {
-            session.QueueOperation(chain);
             if (r.Append.CommandId is { } commandId)
                 session.QueueOperation(new QueuedWrite(CommandLog.Record(commandId, r.Append.StreamId, r.Append.ExpectedVersion + 1,
                     r.Append.ExpectedVersion + r.Append.Events.Count)));
@@ -159,13 +161,14 @@ public sealed class EventStore(
         await session.SaveChangesAsync(ct);
 
         var results = new Dictionary<Guid, AppendResult>();
-        foreach (var (r, action, chain) in parts)
+        foreach (var (r, action) in parts)
         {
             var (a, m) = (r.Append, r.Metadata);
-            if (chain.Stored.Count != a.Events.Count)
-                throw new InvalidOperationException($"Marten stored {chain.Stored.Count} of {a.Events.Count} events for stream {a.StreamId}.");
-            var stored = a.Events.Select((e, i) => new StoredEvent(chain.Stored[i].Sequence, action.Events[i].Id, a.StreamId, chain.Stored[i].Version,
-                types.NameOf(e.GetType()), e, chain.Stored[i].Recorded, m.UserName, m.CorrelationId, m.CausationId,
+            var chained = chain.Stored.GetValueOrDefault(a.StreamId) ?? [];
+            if (chained.Count != a.Events.Count)
+                throw new InvalidOperationException($"Marten stored {chained.Count} of {a.Events.Count} events for stream {a.StreamId}.");
+            var stored = a.Events.Select((e, i) => new StoredEvent(chained[i].Sequence, action.Events[i].Id, a.StreamId, chained[i].Version,
+                types.NameOf(e.GetType()), e, chained[i].Recorded, m.UserName, m.CorrelationId, m.CausationId,
                 a.EventHeaders?[i] is { } own ? WithHeaders(m.Headers, own) : m.Headers)).ToList();
             if (!commitInBatch)
                 foreach (var projection in _projections) await projection.AfterAppendAsync(conn, tx, stored, ct);

@@ -41,26 +41,56 @@ returns bytea language sql stable as $$
         (extract(epoch from ts) * 1000000)::bigint::text, coalesce(user_name, '')), 'UTF8'))
 $$;
 
--- Chains the events that Marten just stored for a stream (versions from_version..to_version, in
--- this transaction) onto the stream's last hash, and answers what was stored: the hash is
--- computed from the stored row, whatever the client sent.
-create or replace function eh_chain_append(stream uuid, from_version bigint, to_version bigint)
-returns table (seq_id bigint, version bigint, recorded timestamptz)
+-- Chains the events that Marten just stored for a batch's streams (stream i: versions
+-- from_versions[i]..to_versions[i], in this transaction) onto each stream's last hash, and answers
+-- what was stored: the hash is computed from the stored row, whatever the client sent. One call
+-- per batch, not per stream: the events and each stream's last hash are read in one query, the
+-- chain rows written in one insert (an import of 200 new items a batch paid a statement's and a
+-- function call's fixed costs 200 times).
+create or replace function eh_chain_append_many(streams uuid[], from_versions bigint[], to_versions bigint[])
+returns table (stream_id uuid, seq_id bigint, version bigint, recorded timestamptz)
 language plpgsql as $$
 declare
-    prev bytea;
     e record;
+    chained uuid;
+    prev bytea;
+    seqs bigint[] := '{}';
+    ids uuid[] := '{}';
+    versions bigint[] := '{}';
+    prevs bytea[] := '{}';
+    hashes bytea[] := '{}';
+    times timestamptz[] := '{}';
 begin
-    select c.hash into prev from eh_event_chain c where c.stream_id = stream and c.version = from_version - 1;
-    for e in select m.seq_id, m.version, m.type, m.data, m.timestamp, m.user_name from mt_events m
-             where m.stream_id = stream and m.version between from_version and to_version order by m.version loop
-        insert into eh_event_chain (seq_id, stream_id, version, prev_hash, hash)
-        values (e.seq_id, stream, e.version, prev, eh_event_hash(prev, stream, e.version, e.type, e.data, e.timestamp, e.user_name))
-        returning hash into prev;
-        seq_id := e.seq_id; version := e.version; recorded := e.timestamp;
-        return next;
+    for e in
+        select m.seq_id, m.stream_id, m.version, m.type, m.data, m.timestamp, m.user_name, last.hash as last_hash
+        from unnest(streams, from_versions, to_versions) as b(stream, from_version, to_version)
+        join mt_events m on m.stream_id = b.stream and m.version between b.from_version and b.to_version
+        left join eh_event_chain last on last.stream_id = b.stream and last.version = b.from_version - 1
+        order by m.stream_id, m.version
+    loop
+        if chained is distinct from e.stream_id then
+            chained := e.stream_id;
+            prev := e.last_hash;
+        end if;
+        seqs := seqs || e.seq_id;
+        ids := ids || e.stream_id;
+        versions := versions || e.version;
+        prevs := prevs || prev;
+        prev := eh_event_hash(prev, e.stream_id, e.version, e.type, e.data, e.timestamp, e.user_name);
+        hashes := hashes || prev;
+        times := times || e.timestamp;
     end loop;
+    insert into eh_event_chain (seq_id, stream_id, version, prev_hash, hash)
+    select * from unnest(seqs, ids, versions, prevs, hashes);
+    return query select * from unnest(ids, seqs, versions, times);
 end $$;
+
+-- One stream's chain (hand-made appends in tests): the batch's function for a batch of one.
+create or replace function eh_chain_append(stream uuid, from_version bigint, to_version bigint)
+returns table (seq_id bigint, version bigint, recorded timestamptz)
+language sql as $$
+    select c.seq_id, c.version, c.recorded from eh_chain_append_many(array[stream], array[from_version], array[to_version]) c
+$$;
 
 -- The first statement of every append's one batch, before Marten's append draws any sequence
 -- number, so a refused writer burns nothing. In order:

@@ -17,7 +17,6 @@ internal sealed class ImportBatch
         public List<object> History { get; } = history;
         public List<object> Pending { get; } = [];
         public List<IReadOnlyDictionary<string, string>?> PendingHeaders { get; } = [];
-        public List<PageInput> Pages { get; } = [];
         public IEnumerable<INewsItemEvent> ItemHistory => History.Cast<INewsItemEvent>();
     }
 
@@ -91,11 +90,11 @@ internal sealed class ImportBatch
     }
 
     /// One append per stream that has new events, at the version the batch read.
-    public List<StreamAppend> Appends(Func<IEnumerable<PageInput>, string> commandId) =>
+    public List<StreamAppend> Appends() =>
         [.. _streams.Values.Where(s => s.Pending.Count > 0).Select(s => new StreamAppend(
             s.Id, s.Type, s.StoredVersion, [.. s.Pending],
             s.StoredVersion > 0 && s.Type == NewsItemEventTypes.StreamType ? NewsItem.Fold(s.ItemHistory.Take((int)s.StoredVersion)) : null,
-            commandId(s.Pages), s.PendingHeaders.Any(h => h is not null) ? [.. s.PendingHeaders] : null))];
+            EventHeaders: s.PendingHeaders.Any(h => h is not null) ? [.. s.PendingHeaders] : null))];
 
     private static string Reason(PageInput input, string path) => $"imported from {path}{(input.Origin is { } origin ? " " + origin : "")}";
 
@@ -175,7 +174,6 @@ internal sealed class ImportBatch
         stream.History.AddRange(events);
         stream.Pending.AddRange(events);
         stream.PendingHeaders.AddRange(events.Select(_ => input.Headers));
-        stream.Pages.Add(input);
         // The paths the new events give the item (as its projection records them) find it for the
         // batch's later pages.
         if (stream.Type == NewsItemEventTypes.StreamType)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using EventHistory.EventStore;
 using EventHistory.Infrastructure;
 
@@ -30,6 +28,11 @@ public sealed record ImportOptions(bool History = false, IReadOnlyList<StreamApp
 /// in its Changes list), decides what the page adds, and appends that. A batch of pages is one
 /// transaction, all or nothing; if another writer got there first, each page is decided again on
 /// its own, so a conflict costs speed, never a page.
+///
+/// An import needs no command id: what a page adds is decided from the item's stored history, and
+/// each stream is appended at the version that decision read. A retried or concurrent import of the
+/// same pages therefore either finds them known (nothing to add) or meets the version the first
+/// one wrote (a conflict, decided again): it never appends a page twice.
 public sealed class PageImporter(EventStore.EventStore store, EditorContext editor)
 {
     /// Many pages per transaction: the bulk path of `import DIR` and `import-git`.
@@ -49,7 +52,7 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
         {
             return await TryImportAsync(pages, options, metadata, ct);
         }
-        catch (Exception e) when (e is ConcurrencyException or CommandAlreadyAppendedException)
+        catch (ConcurrencyException)
         {
             // Someone appended to one of the batch's streams meanwhile: decide again on what is
             // there now, page by page when there were several (the progress append stays with the first).
@@ -76,14 +79,9 @@ public sealed class PageImporter(EventStore.EventStore store, EditorContext edit
     {
         var batch = await ImportBatch.LoadAsync(store, pages, options, ct);
         var results = pages.Select(batch.Decide).ToList();
-        var appends = batch.Appends(CommandId);
+        var appends = batch.Appends();
         if (options.Alongside is { } alongside) appends.AddRange(alongside);
         await store.AppendManyAsync(appends, metadata, ct);
         return results;
     }
-
-    /// The same pages (path, time, bytes) are one command: a retried import appends nothing twice.
-    private static string CommandId(IEnumerable<PageInput> pages) =>
-        "page:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join("\n\0", pages.Select(p => $"{p.Path}\n{p.At:O}\n{p.Text}")))));
 }

@@ -41,6 +41,18 @@ public sealed class PageImportHarness : IAsyncDisposable
         return await importer.ImportAsync(path, await File.ReadAllTextAsync(file), at, default);
     }
 
+    /// The files as one batch (one transaction), each at its snapshot time.
+    public async Task<IReadOnlyList<PageResult>> ImportBatchAsync(IEnumerable<(string File, string Path)> files)
+    {
+        using var scope = _services.CreateScope();
+        var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
+        editor.Editor = "importer";
+        var importer = new PageImporter(scope.ServiceProvider.GetRequiredService<EventStore.EventStore>(), editor);
+        var pages = new List<PageInput>();
+        foreach (var (file, path) in files) pages.Add(new PageInput(path, await File.ReadAllTextAsync(file), SnapshotTime(file)));
+        return await importer.ImportManyAsync(pages, new ImportOptions(), default);
+    }
+
     public async Task<List<ImportOutcome>> ImportAllAsync(IEnumerable<(string File, string Path)> files)
     {
         var outcomes = new List<ImportOutcome>();

@@ -56,6 +56,45 @@ public sealed class PageImportTests : IAsyncLifetime
         Assert.Equal(0, (await ImportAsync(Diplomats35, new DateTimeOffset(2018, 12, 31, 0, 0, 0, TimeSpan.Zero))).Appended);
     }
 
+    [Fact]
+    public async Task two_importers_of_the_same_pages_at_once_append_each_page_once()
+    {
+        // Importer A stalls inside its append, holding the first stream's lock, on a lock this test
+        // holds; importer B read the same pages as new meanwhile and waits for that stream's lock.
+        // When A commits, B's expected versions are stale: it decides again, page by page, and
+        // finds every page known. No command id is needed for that (imports claim none).
+        var stall = Random.Shared.Next(1, int.MaxValue);
+        await _harness.Db.ExecuteAsync(
+            $$"""
+            create function stall_new_stream() returns trigger language plpgsql as $$
+            begin perform pg_advisory_xact_lock_shared({{stall}}::bigint); return new; end $$;
+            create trigger stall_new_stream after insert on mt_streams for each row execute function stall_new_stream();
+            """);
+        var files = new[] { Diplomats755, KonstanzNow, Diplomats35 }.Select(p => (Corpus.PathOf("en/" + p), "/" + p)).ToList();
+        await using var holder = await _harness.Db.DataSource.OpenConnectionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand($"select pg_advisory_lock({stall}::bigint)", holder)) await hold.ExecuteNonQueryAsync();
+
+        var first = Task.Run(() => _harness.ImportBatchAsync(files));
+        var stalledPid = $"(select pid from pg_locks where locktype = 'advisory' and not granted and objsubid = 1 and objid = {stall})";
+        await Poll.UntilAsync(async () => await _harness.Db.ScalarAsync($"select count(*) from {stalledPid} p") == 1,
+            TimeSpan.FromSeconds(60), "importer A to stall in its append");
+        var second = Task.Run(() => _harness.ImportBatchAsync(files));
+        await Poll.UntilAsync(async () => await _harness.Db.ScalarAsync(
+                $"""
+                select count(*) from pg_locks w join pg_locks h on h.locktype = 'advisory' and h.granted and h.pid = {stalledPid}
+                    and (h.database, h.classid, h.objid, h.objsubid) = (w.database, w.classid, w.objid, w.objsubid)
+                where w.locktype = 'advisory' and not w.granted
+                """) == 1,
+            TimeSpan.FromSeconds(60), "importer B to wait for a stream importer A holds");
+        await using (var release = new Npgsql.NpgsqlCommand($"select pg_advisory_unlock({stall}::bigint)", holder)) await release.ExecuteNonQueryAsync();
+
+        var (a, b) = (await first, await second);
+        Assert.All(a.Concat(b), r => Assert.Null(r.Rejection));
+        Assert.All(a, r => Assert.True(r.Outcome!.Appended > 0));
+        Assert.All(b, r => Assert.Equal(0, r.Outcome!.Appended));
+        Assert.Equal(a.Sum(r => r.Outcome!.Appended), await _harness.Db.ScalarAsync("select count(*) from mt_events"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
