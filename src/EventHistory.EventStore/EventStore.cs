@@ -105,8 +105,8 @@ public sealed class EventStore(
 
     /// One batch and a commit: for each stream the guard (eh_append_guard) and Marten's append; the
     /// hash chain of every stream (one statement); each command's record; then every inline
-    /// projection's rows. Who and why are
-    /// set on each event, not on Marten's session: a group's appends come from different writers.
+    /// projection's rows. Who and why are set on each event, not on Marten's session: a group's
+    /// appends come from different writers.
     private async Task<IReadOnlyList<AppendResult>> TryAppendAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
         // The store's clock, stamped here rather than by Marten at save time so the projections
