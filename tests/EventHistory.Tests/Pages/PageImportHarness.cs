@@ -35,22 +35,24 @@ public sealed class PageImportHarness : IAsyncDisposable
     public async Task<ImportOutcome> ImportAsync(string file, string path, DateTimeOffset? at)
     {
         using var scope = _services.CreateScope();
-        var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
-        editor.Editor = "importer";
-        var importer = new PageImporter(scope.ServiceProvider.GetRequiredService<EventStore.EventStore>(), editor);
-        return await importer.ImportAsync(path, await File.ReadAllTextAsync(file), at, default);
+        return await Importer(scope).ImportAsync(path, await File.ReadAllTextAsync(file), at, default);
     }
 
     /// The files as one batch (one transaction), each at its snapshot time.
     public async Task<IReadOnlyList<PageResult>> ImportBatchAsync(IEnumerable<(string File, string Path)> files)
     {
-        using var scope = _services.CreateScope();
-        var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
-        editor.Editor = "importer";
-        var importer = new PageImporter(scope.ServiceProvider.GetRequiredService<EventStore.EventStore>(), editor);
         var pages = new List<PageInput>();
         foreach (var (file, path) in files) pages.Add(new PageInput(path, await File.ReadAllTextAsync(file), SnapshotTime(file)));
-        return await importer.ImportManyAsync(pages, new ImportOptions(), default);
+        using var scope = _services.CreateScope();
+        return await Importer(scope).ImportManyAsync(pages, new ImportOptions(), default);
+    }
+
+    /// The importer of a scope of its own, acting as the editor "importer".
+    private static PageImporter Importer(IServiceScope scope)
+    {
+        var editor = scope.ServiceProvider.GetRequiredService<EditorContext>();
+        editor.Editor = "importer";
+        return new PageImporter(scope.ServiceProvider.GetRequiredService<EventStore.EventStore>(), editor);
     }
 
     public async Task<List<ImportOutcome>> ImportAllAsync(IEnumerable<(string File, string Path)> files)
