@@ -78,7 +78,7 @@ public static class StoreAppend
             $"ours: {ours.Describe()}; raw: {raw.Describe()}. Raw is 1 round trip per transaction (1 statement, implicit commit); " +
             "ours: appends that arrive while one is being written share the next transaction (group commit; the WAL flushes above count " +
             "appends per commit), one batch per group (for each append the guard: appender lock, stream lock, archive, version and order check; " +
-            "Marten's quick append; the chain hash; then the commit).");
+            "Marten's quick append; then the chain hashes of the group's events in one statement, and the commit).");
         return new Outcome(measure, ours, raw);
     }
 
