@@ -18,16 +18,22 @@ stale() {
 # cli_stale ROOT: true when the published tool is missing or older than a source.
 cli_stale() { stale "$(cli_published_dir "$1")/EventHistory.Cli.dll" "$1/src" "$1/Directory.Build.props"; }
 
-# cli_dll ROOT: prints the published tool's dll, publishing it first when it is stale.
+# cli_dll ROOT: prints the published tool's dll, publishing it first when it is stale. One
+# publish at a time (a lock beside the folder): a second caller (run.sh and a user's
+# scripts/eventhistory, say) waits, then finds it fresh, rather than writing the same files at once.
 cli_dll() {
   local out
   out=$(cli_published_dir "$1")
-  if cli_stale "$1"; then
-    echo "Publishing the command-line tool (ReadyToRun)..." >&2
-    dotnet publish "$1/src/EventHistory.Cli" -c Release --use-current-runtime --self-contained false \
-      -p:PublishReadyToRun=true -o "$out" -nologo -v q >&2 || return 1
-    # msbuild may leave an unchanged output's time alone; the next call must see it fresh.
-    touch "$out/EventHistory.Cli.dll"
-  fi
+  mkdir -p "$(dirname "$out")"
+  (
+    flock 9
+    if cli_stale "$1"; then
+      echo "Publishing the command-line tool (ReadyToRun)..." >&2
+      dotnet publish "$1/src/EventHistory.Cli" -c Release --use-current-runtime --self-contained false \
+        -p:PublishReadyToRun=true -o "$out" -nologo -v q >&2 || exit 1
+      # msbuild may leave an unchanged output's time alone; the next call must see it fresh.
+      touch "$out/EventHistory.Cli.dll"
+    fi
+  ) 9>"$out.lock" || return 1
   echo "$out/EventHistory.Cli.dll"
 }

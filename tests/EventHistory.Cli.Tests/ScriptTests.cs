@@ -112,6 +112,23 @@ public sealed class ScriptTests : CliTestBase
         }
     }
 
+    [Fact]
+    public async Task two_commands_started_at_once_on_a_stale_tool_publish_it_once()
+    {
+        // The published tool older than every source (or missing): both callers find it stale, and
+        // the second must wait for the first's publish rather than write the same files at once.
+        var dll = Path.Combine(Published, "EventHistory.Cli.dll");
+        if (File.Exists(dll)) File.SetLastWriteTimeUtc(dll, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var env = new Dictionary<string, string?>();
+
+        var runs = await Task.WhenAll(RunScriptAsync("eventhistory", env, "--help"), RunScriptAsync("eventhistory", env, "--help"));
+
+        Assert.All(runs, r => Assert.True(r.Code == 0, r.Err));
+        Assert.All(runs, r => Assert.Contains("import-git", r.Out));
+        Assert.Equal(1, runs.Count(r => r.Err.Contains("Publishing the command-line tool")));
+        Assert.True(IsReadyToRun(dll));
+    }
+
     private static string Published => Path.Combine(Repo, "src", "EventHistory.Cli", "bin", "Release", "net10.0", "ready-to-run");
 
     /// A ReadyToRun image carries its compiled code behind the CLI header's managed native header.
