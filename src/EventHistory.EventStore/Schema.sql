@@ -89,12 +89,8 @@ begin
     return query select * from unnest(ids, seqs, versions, times);
 end $$;
 
--- One stream's chain (hand-made appends in tests): the batch's function for a batch of one.
-create or replace function eh_chain_append(stream uuid, from_version bigint, to_version bigint)
-returns table (seq_id bigint, version bigint, recorded timestamptz)
-language sql as $$
-    select c.seq_id, c.version, c.recorded from eh_chain_append_many(array[stream], array[from_version], array[to_version]) c
-$$;
+-- The chain's function of one stream, before a batch's was: nothing calls it any more.
+drop function if exists eh_chain_append(uuid, bigint, bigint);
 
 -- The first statement of every append's one batch, before Marten's append draws any sequence
 -- number, so a refused writer burns nothing. In order:

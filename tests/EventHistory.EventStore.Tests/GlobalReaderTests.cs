@@ -106,7 +106,7 @@ internal static class EventStoreSchemaTestSql
             insert into mt_streams (id, type, version) values (@s, 'note', 1);
             insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp)
             values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 1, '{"text":"late"}', 'noted', now());
-            select eh_chain_append(@s, 1, 1);
+            select eh_chain_append_many(array[@s], array[1::bigint], array[1::bigint]);
             """, conn, tx);
         cmd.Parameters.AddWithValue("s", stream);
         await cmd.ExecuteNonQueryAsync();
@@ -120,7 +120,7 @@ internal static class EventStoreSchemaTestSql
             insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp)
             values (nextval('mt_events_sequence'), gen_random_uuid(), @s, 2, '{"text":"v2"}', 'noted', now());
             update mt_streams set version = 2 where id = @s;
-            select eh_chain_append(@s, 2, 2);
+            select eh_chain_append_many(array[@s], array[2::bigint], array[2::bigint]);
             """, conn);
         cmd.Parameters.AddWithValue("s", stream);
         await cmd.ExecuteNonQueryAsync();

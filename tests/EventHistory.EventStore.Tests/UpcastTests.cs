@@ -61,7 +61,7 @@ public sealed class UpcastTests : StoreTestBase
             insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp, user_name)
             values (nextval('mt_events_sequence'), gen_random_uuid(), @s, @v, @data::jsonb, 'renamed', now(), 'old-program');
             update mt_streams set version = @v where id = @s;
-            select eh_chain_append(@s, @v, @v);
+            select eh_chain_append_many(array[@s], array[@v::bigint], array[@v::bigint]);
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("s", stream);
