@@ -55,6 +55,8 @@ public sealed class BenchSchema : IAsyncDisposable
     {
         await Db.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        // BENCH_KEEP_SCHEMAS=1 leaves the measure's data behind, to profile its statements by hand.
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP_SCHEMAS") == "1") return;
         await using var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = null }.ConnectionString);
         await using var cmd = admin.CreateCommand($"drop schema if exists {Name} cascade");
         await cmd.ExecuteNonQueryAsync();

@@ -12,7 +12,7 @@ public abstract class AsyncProjection : IProjection
 {
     public abstract string Name { get; }
 
-    /// The tables it writes; a rebuild empties them in the transaction that resets its progress.
+    /// The tables it writes; a rebuild fills copies of them and swaps them in (RebuildCopy).
     public abstract IReadOnlyList<string> Tables { get; }
 
     /// Marten's name for the projection's one shard (its row in mt_event_progression).
@@ -28,20 +28,13 @@ public abstract class AsyncProjection : IProjection
 
     /// What a rebuild runs, in SQL, for each range of sequence numbers (ProjectionRebuilder): one
     /// statement that reads the relation `events` (seq_id, stream_id, version, type, data: the
-    /// events of the range Marten would deliver, of types the store knows) and writes the rows a
-    /// live batch of exactly those events writes. Set-based, so a rebuild never deserializes an event.
+    /// events of the range Marten would deliver, of types the store knows, of one slice of the
+    /// streams) and writes the rows a live batch of exactly those events writes. Set-based, so a rebuild never deserializes an event.
     public abstract string RebuildStatement { get; }
 
     /// The event types whose stored JSON <see cref="RebuildStatement"/> reads. It reads the JSON as
     /// stored, so it cannot see an upcaster: the rebuild refuses while one of these has one.
     public virtual IReadOnlyList<Type> ReadsDataOf => [];
-
-    /// True when applying a range of events again over rows that already hold it changes nothing
-    /// (the statement sets values, it does not add to them). A rebuild may then split each range by
-    /// stream over several connections (ProjectionRebuilder.Connections): a crash between the
-    /// parts' commits and the move of the progress leaves part of a range applied, which the
-    /// daemon applies again. A projection that counts must leave it false.
-    public virtual bool ApplyingTwiceIsHarmless => false;
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

@@ -6,22 +6,24 @@ namespace EventHistory.EventStore.Daemon;
 
 public sealed record RebuildProgress(long Done, long Total);
 
-/// Rebuilds an async projection set-based, in SQL, without deserializing an event: it empties the
-/// projection's tables and resets its progress in one transaction, then applies the events up to a
-/// safe horizon (RebuildHorizon) range by range of sequence numbers, each range one statement
-/// (the projection's RebuildStatement) committed with the move of its progress in
-/// mt_event_progression; the live daemon goes on from the horizon. Writers are never blocked.
+/// Rebuilds an async projection set-based, in SQL, without deserializing an event: it fills copies
+/// of the projection's tables (RebuildCopy) with the events up to a safe horizon (RebuildHorizon),
+/// range by range of sequence numbers, each range one statement (the projection's RebuildStatement)
+/// per slice of streams, then swaps the copies in and moves the projection's progress to the
+/// horizon in one transaction; the live daemon goes on from there. Readers keep every live row
+/// until the swap; writers of events are never blocked.
 public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
 {
     public const int BatchSize = 1000;
 
     /// Sequence numbers per transaction of a rebuild: enough that a statement's fixed costs vanish,
-    /// few enough that none runs for long and the progress moves.
+    /// few enough that none runs for long and the progress bar moves.
     public long SequencesPerTransaction { get; init; } = 100_000;
 
-    /// Connections each range is split over, by stream, for a projection that may apply a range
-    /// twice (AsyncProjection.ApplyingTwiceIsHarmless); one per core by default, so a long rebuild
-    /// does not leave a core idle once the shorter ones beside it are done.
+    /// Connections each range is split over, by stream: one per core by default, so a long rebuild
+    /// does not leave a core idle once the shorter ones beside it are done. Any projection may be
+    /// split: the slices of a range commit one by one, but into the copies, which a rebuild that
+    /// fails half-way throws away.
     public int Connections { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public async Task<long> RebuildAsync(AsyncProjection projection, IProgress<RebuildProgress>? progress, CancellationToken ct = default)
@@ -33,20 +35,23 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         try
         {
             await using var stopped = await StopLiveDaemonAsync(conn, projection, ct);
-            await ResetAsync(conn, projection, ct);
+            var from = await PositionAsync(conn, projection, ct);
             var horizon = await RebuildHorizon.ReadAsync(conn, ct);
+            await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, projection, ct);
             // The progress bar's total is the horizon's sequence number: at least the events below it
             // (holes are rare), known without counting them all (a second scan of every event).
             progress?.Report(new RebuildProgress(0, horizon));
             long done = 0;
-            for (var from = 0L; from < horizon;)
+            for (var start = 0L; start < horizon;)
             {
-                var to = Math.Min(horizon, from + SequencesPerTransaction);
-                await ApplyRangeAsync(conn, projection, types, from, to, ct);
-                done += await CountAsync(conn, from, to, ct);
+                var end = Math.Min(horizon, start + SequencesPerTransaction);
+                await ApplyRangeAsync(copy, projection, types, start, end, ct);
+                done += await CountAsync(conn, start, end, ct);
                 progress?.Report(new RebuildProgress(done, Math.Max(done, horizon)));
-                from = to;
+                start = end;
             }
+            await copy.CompleteAsync(conn, ct);
+            await copy.SwapInAsync(conn, projection.ShardName, from, horizon, ct);
             progress?.Report(new RebuildProgress(done, done));
             return done;
         }
@@ -94,52 +99,25 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// Empties the projection's tables and sets its progress to 0, in one transaction.
-    private static async Task ResetAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    /// Where the projection's progress stands (null: it has no row yet).
+    private static async Task<long?> PositionAsync(NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
     {
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var truncate = new NpgsqlCommand($"truncate {string.Join(", ", projection.Tables)}", conn, tx))
-            await truncate.ExecuteNonQueryAsync(ct);
-        await using (var reset = new NpgsqlCommand(
-            """
-            insert into mt_event_progression (name, last_seq_id, last_updated) values (@shard, 0, now())
-            on conflict (name) do update set last_seq_id = 0, last_updated = now()
-            """, conn, tx))
-        {
-            reset.Parameters.AddWithValue("shard", projection.ShardName);
-            await reset.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await using var cmd = new NpgsqlCommand("select last_seq_id from mt_event_progression where name = @shard", conn);
+        cmd.Parameters.AddWithValue("shard", projection.ShardName);
+        return await cmd.ExecuteScalarAsync(ct) is long position ? position : null;
     }
 
-    /// Applies the events numbered (from, to] and moves the progress from `from` to `to`. The move
-    /// checks the position it starts from, as Marten's does, so a range is never applied twice by two
-    /// rebuilds or a rebuild and a daemon. In one transaction with the move, unless the range is split
-    /// over several connections: then each slice of streams commits on its own and the move follows.
-    private async Task ApplyRangeAsync(NpgsqlConnection conn, AsyncProjection projection, string[] types, long from, long to, CancellationToken ct)
-    {
-        var slices = projection.ApplyingTwiceIsHarmless ? StreamSlice.Split(Connections) : [StreamSlice.All];
-        if (slices.Count == 1)
+    /// Applies the events numbered (from, to] to the copies, each slice of streams on a connection
+    /// of its own, in a transaction of its own.
+    private async Task ApplyRangeAsync(RebuildCopy copy, AsyncProjection projection, string[] types, long from, long to, CancellationToken ct) =>
+        await Task.WhenAll(StreamSlice.Split(Connections).Select(async slice =>
         {
+            await using var conn = await store.DataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await ApplyAsync(conn, tx, projection, types, from, to, slices[0], ct);
-            await MoveAsync(conn, tx, projection, from, to, ct);
-            await tx.CommitAsync(ct);
-            return;
-        }
-        await Task.WhenAll(slices.Select(async slice =>
-        {
-            await using var own = await store.DataSource.OpenConnectionAsync(ct);
-            await using var tx = await own.BeginTransactionAsync(ct);
-            await ApplyAsync(own, tx, projection, types, from, to, slice, ct);
+            await using (var path = new NpgsqlCommand(copy.SearchPath, conn, tx)) await path.ExecuteNonQueryAsync(ct);
+            await ApplyAsync(conn, tx, projection, types, from, to, slice, ct);
             await tx.CommitAsync(ct);
         }));
-        await using (var tx = await conn.BeginTransactionAsync(ct))
-        {
-            await MoveAsync(conn, tx, projection, from, to, ct);
-            await tx.CommitAsync(ct);
-        }
-    }
 
     private static async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AsyncProjection projection, string[] types,
         long from, long to, StreamSlice slice, CancellationToken ct)
@@ -163,17 +141,6 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         apply.Parameters.AddWithValue("to", to);
         apply.Parameters.AddWithValue("types", types);
         await apply.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task MoveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AsyncProjection projection, long from, long to, CancellationToken ct)
-    {
-        await using var move = new NpgsqlCommand(
-            "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx);
-        move.Parameters.AddWithValue("shard", projection.ShardName);
-        move.Parameters.AddWithValue("from", from);
-        move.Parameters.AddWithValue("to", to);
-        if (await move.ExecuteNonQueryAsync(ct) != 1)
-            throw new InvalidOperationException($"{projection.ShardName} moved during its rebuild: another daemon applied it.");
     }
 
     /// The events above <paramref name="after"/> and at or below <paramref name="upTo"/>.

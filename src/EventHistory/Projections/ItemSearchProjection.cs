@@ -106,9 +106,6 @@ public sealed class ItemSearchProjection : StreamRowProjection<ItemSearchProject
             headline = excluded.headline, summary = excluded.summary, status = excluded.status
         """;
 
-    // Merge sets each column to the value the events give it: applied twice, a range writes the same rows.
-    public override bool ApplyingTwiceIsHarmless => true;
-
     public override IReadOnlyList<Type> ReadsDataOf =>
         [typeof(NewsItemCreated), typeof(HeadlineRevised), typeof(SummaryRevised), typeof(NewsItemReverted), typeof(PagePublished)];
 
