@@ -1,7 +1,7 @@
 # Sourced by scripts/eventhistory, scripts/run.sh and scripts/bench.sh: the command-line tool as
 # users run it, published ReadyToRun for this machine. Every assembly of the tool (ours, Marten,
 # Npgsql and the rest) is then compiled ahead of time, so a command does not spend its first
-# hundreds of milliseconds in the JIT (README, Benchmarks, "The command line compiled ahead of
+# hundreds of milliseconds in the JIT (docs/benchmarks.md, "The command line compiled ahead of
 # time"). The build the tests use (bin/Release/net10.0) is left alone: the same code, compiled as
 # it runs.
 

@@ -12,7 +12,7 @@ internal sealed record AppendRequest(StreamAppend Append, EventMetadata Metadata
 /// with whatever else is queued. Under light load every group is a single append, exactly as if
 /// there were no grouping; under load, appends queue while one group is written and the next
 /// group takes them all. One group at a time makes the largest groups (measured: bench measure 1
-/// at 1, 2 and 4 groups at a time, README). A group can stall, though (waiting for a stream's lock
+/// at 1, 2 and 4 groups at a time, docs/benchmarks.md). A group can stall, though (waiting for a stream's lock
 /// that another process or an import holds): a writer whose append has waited StallAfter in the
 /// queue writes a group itself, up to MaxInFlight groups at a time, so one stalled stream never
 /// holds up the others for long.
