@@ -29,7 +29,8 @@ public abstract class AsyncProjection : IProjection
     /// What a rebuild runs, in SQL, for each range of sequence numbers (ProjectionRebuilder): one
     /// statement that reads the relation `events` (seq_id, stream_id, version, type, data: the
     /// events of the range Marten would deliver, of types the store knows, of one slice of the
-    /// streams) and writes the rows a live batch of exactly those events writes. Set-based, so a rebuild never deserializes an event.
+    /// streams) and writes the rows a live batch of exactly those events writes. Set-based, so a
+    /// rebuild never deserializes an event.
     public abstract string RebuildStatement { get; }
 
     /// The event types whose stored JSON <see cref="RebuildStatement"/> reads. It reads the JSON as

@@ -7,7 +7,8 @@ namespace EventHistory.EventStore.Daemon;
 /// while the live tables go on answering reads with every row they had. Made like the live tables
 /// (columns, defaults, generated columns, constraints, and each index under its live name); the
 /// indexes no statement of the rebuild needs (those not unique: item_search's GIN index) are built
-/// once the copies are full, which costs far less than keeping them up to date row by row. One
+/// once the copies are full, in one pass rather than row by row (250,000 rows of item_search by
+/// hand: 0.9 s for the index against 2.8 s more for the inserts with it). One
 /// short transaction swaps the copies in and moves the projection's progress; a rebuild that fails
 /// or is killed leaves the live tables and progress as they were, and its copies are dropped (by
 /// the next rebuild, if the process died).
