@@ -142,6 +142,18 @@ begin
     end if;
 end $$;
 
+-- How far each running rebuild of an async projection has got (ProjectionRebuilder): its copies are
+-- invisible until they are swapped in, so the status reads its progress here. A row whose rebuild
+-- died stays until the next rebuild of that projection; the status shows it only while a rebuild
+-- holds the projection's lock.
+create table if not exists eh_rebuild_progress (
+    name    varchar primary key,
+    done    bigint not null,
+    total   bigint not null,
+    started timestamptz not null,
+    updated timestamptz not null
+);
+
 -- The async projection stream_event_counts (Daemon/StreamEventCountsProjection.cs).
 create table if not exists eh_stream_event_counts (
     stream_id    uuid primary key,

@@ -87,6 +87,27 @@ public sealed class RebuildCopyTests : StoreTestBase
             await DaemonTesting.TextAsync(Db.DataSource, DaemonTesting.ProjectedCounts));
     }
 
+    [Fact]
+    public async Task the_status_of_any_process_shows_how_far_a_running_rebuild_has_got()
+    {
+        await AppendAndRebuildAsync();
+        var seen = new List<(RebuildProgress Reported, ProjectionStatus Status)>();
+        await Rebuilder.RebuildAsync(Counts, new SyncProgress(p =>
+        {
+            if (p.Done < p.Total) seen.Add((p, Task.Run(() => ProjectionStatusReader.ReadAsync(Db.DataSource, ["stream_event_counts"])).GetAwaiter().GetResult()[0]));
+        }));
+
+        Assert.True(seen.Count >= 5, $"only {seen.Count} progress reports mid-way");
+        Assert.All(seen, s =>
+        {
+            Assert.Equal("rebuilding", s.Status.State);
+            Assert.Equal(s.Reported, s.Status.Rebuild);
+        });
+        var after = (await ProjectionStatusReader.ReadAsync(Db.DataSource, ["stream_event_counts"]))[0];
+        Assert.Null(after.Rebuild);
+        Assert.NotEqual("rebuilding", after.State);
+    }
+
     private string CopySchema => $"{Db.Schema}_rebuild_stream_event_counts";
 
     /// A read from inside a progress report, which is synchronous.

@@ -55,11 +55,15 @@ public static class StoreCommands
         table.Columns[3].RightAligned();
         table.Columns[4].RightAligned();
         foreach (var p in await c.Mediator.Send(new GetProjectionStatus.Query()))
-            table.Row(p.Name, $"{p.Kind}", $"{p.State}", $"{p.LagEvents}", $"{p.LagSeconds:0.0}",
+            table.Row(p.Name, $"{p.Kind}", State(p), $"{p.LagEvents}", $"{p.LagSeconds:0.0}",
                 p.LastUpdated is { } u ? u.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") : "-", p.Position.Length > 0 ? p.Position : "-");
         Tables.Write(c, table);
         return 0;
     }
+
+    /// "rebuilding 45% (450000/1000000 events)" while a rebuild runs: its copies are not in the position yet.
+    private static string State(ProjectionStatus p) =>
+        p.Rebuild is { } r ? $"{p.State} {(r.Total > 0 ? 100 * r.Done / r.Total : 0)}% ({r.Done}/{r.Total} events)" : p.State;
 
     /// Several projections are rebuilt at the same time, each on its own connection (each rebuild
     /// is one PostgreSQL backend's work), under one bar that adds up their events.

@@ -40,6 +40,7 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
             await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, projection, ct);
             // The progress bar's total is the horizon's sequence number: at least the events below it
             // (holes are rare), known without counting them all (a second scan of every event).
+            await ReportAsync(conn, projection, 0, horizon, ct);
             progress?.Report(new RebuildProgress(0, horizon));
             long done = 0;
             for (var start = 0L; start < horizon;)
@@ -47,11 +48,12 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
                 var end = Math.Min(horizon, start + SequencesPerTransaction);
                 await ApplyRangeAsync(copy, projection, types, start, end, ct);
                 done += await CountAsync(conn, start, end, ct);
+                await ReportAsync(conn, projection, done, Math.Max(done, horizon), ct);
                 progress?.Report(new RebuildProgress(done, Math.Max(done, horizon)));
                 start = end;
             }
             await copy.CompleteAsync(conn, ct);
-            await copy.SwapInAsync(conn, projection.ShardName, from, horizon, ct);
+            await copy.SwapInAsync(conn, projection, from, horizon, ct);
             progress?.Report(new RebuildProgress(done, done));
             return done;
         }
@@ -97,6 +99,22 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         await using var cmd = new NpgsqlCommand(sql, conn);
         cmd.Parameters.AddWithValue("id", lockId);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// The rebuild's progress, where any process's status reads it (eh_rebuild_progress); the swap
+    /// deletes the row.
+    private static async Task ReportAsync(NpgsqlConnection conn, AsyncProjection projection, long done, long total, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            insert into eh_rebuild_progress (name, done, total, started, updated) values (@name, @done, @total, now(), now())
+            on conflict (name) do update set done = excluded.done, total = excluded.total, updated = now(),
+                started = case when excluded.done = 0 then now() else eh_rebuild_progress.started end
+            """, conn);
+        cmd.Parameters.AddWithValue("name", projection.Name);
+        cmd.Parameters.AddWithValue("done", done);
+        cmd.Parameters.AddWithValue("total", total);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// Where the projection's progress stands (null: it has no row yet).

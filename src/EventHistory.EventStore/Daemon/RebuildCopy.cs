@@ -119,9 +119,11 @@ internal sealed partial class RebuildCopy : IAsyncDisposable
 
     /// In one transaction: the live tables are replaced by the copies and the projection's progress
     /// moves from where it stood when the rebuild began (<paramref name="from"/>, null: no row) to
-    /// the horizon. Readers of the live tables wait only for this transaction.
-    public async Task SwapInAsync(NpgsqlConnection conn, string shard, long? from, long horizon, CancellationToken ct)
+    /// the horizon, and the rebuild's progress row goes. Readers of the live tables wait only for
+    /// this transaction.
+    public async Task SwapInAsync(NpgsqlConnection conn, AsyncProjection projection, long? from, long horizon, CancellationToken ct)
     {
+        var shard = projection.ShardName;
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", _tables.Select(t => $"{Live}.{Quote(t)}"))} in access exclusive mode", ct);
         foreach (var table in _tables)
@@ -137,6 +139,11 @@ internal sealed partial class RebuildCopy : IAsyncDisposable
             // on standby by Marten's lock. Checked as Marten checks its own moves all the same.
             if (await move.ExecuteNonQueryAsync(ct) != 1)
                 throw new InvalidOperationException($"{shard} moved during its rebuild: another daemon applied it.");
+        }
+        await using (var done = new NpgsqlCommand("delete from eh_rebuild_progress where name = @name", conn, tx))
+        {
+            done.Parameters.AddWithValue("name", projection.Name);
+            await done.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
     }
