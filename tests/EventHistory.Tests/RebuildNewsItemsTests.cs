@@ -19,6 +19,21 @@ public sealed class RebuildNewsItemsTests : DomainTestBase
                (select string_agg(t::text, E'\n' order by t.path) from eh_item_paths t)
         """;
 
+    /// Every index (with its definition), constraint and column of the three tables.
+    private const string Shape =
+        """
+        select string_agg(x, E'\n' order by x) from (
+            select indexdef as x from pg_indexes
+            where schemaname = current_schema() and tablename in ('eh_items', 'eh_item_revisions', 'eh_item_paths')
+            union all
+            select conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+            where conrelid in ('eh_items'::regclass, 'eh_item_revisions'::regclass, 'eh_item_paths'::regclass)
+            union all
+            select attrelid::regclass || ' ' || attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull || ' ' || attcompression::text
+            from pg_attribute
+            where attrelid in ('eh_items'::regclass, 'eh_item_revisions'::regclass, 'eh_item_paths'::regclass) and attnum > 0 and not attisdropped) s
+        """;
+
     private async Task<List<Guid>> WriteHistoryAsync(int items, int revisions)
     {
         var ids = new List<Guid>();
@@ -31,9 +46,11 @@ public sealed class RebuildNewsItemsTests : DomainTestBase
         return ids;
     }
 
-    private async Task<string> TablesAsync()
+    private Task<string> TablesAsync() => TextAsync(Tables);
+
+    private async Task<string> TextAsync(string sql)
     {
-        await using var cmd = Db.DataSource.CreateCommand(Tables);
+        await using var cmd = Db.DataSource.CreateCommand(sql);
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
@@ -42,14 +59,16 @@ public sealed class RebuildNewsItemsTests : DomainTestBase
     {
         await WriteHistoryAsync(12, 4);
         var original = await TablesAsync();
+        var shape = await TextAsync(Shape);
         var reports = new List<RebuildProgress>();
 
         var result = await MediatorFor("admin").Send(new RebuildProjection.Command(ProjectionCatalog.NewsItems, new Collect(reports)));
 
         Assert.Equal(48, result.Events);
         Assert.Equal(original, await TablesAsync());
+        Assert.Equal(shape, await TextAsync(Shape));
         Assert.Equal(48, reports[^1].Done);
-        Assert.Equal(0L, await Db.ScalarAsync($"select count(*) from information_schema.schemata where schema_name = '{Db.Schema}_rebuild'"));
+        Assert.Equal(0L, await Db.ScalarAsync($"select count(*) from information_schema.schemata where schema_name like '{Db.Schema}\\_rebuild%'"));
         // Reads and writes go on against the swapped-in tables.
         var item = await MediatorFor("x").Send(new FindNewsItemByPath.Query("/news/2018/01/10/item-0-first.md"));
         await MediatorFor("dee").Send(new ReviseHeadline.Command(item, "Item 0 after the rebuild ", null, 4));

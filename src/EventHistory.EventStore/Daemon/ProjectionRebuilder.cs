@@ -37,7 +37,7 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
             await using var stopped = await StopLiveDaemonAsync(conn, projection, ct);
             var from = await PositionAsync(conn, projection, ct);
             var horizon = await RebuildHorizon.ReadAsync(conn, ct);
-            await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, projection, ct);
+            await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, projection.Name, projection.Tables, ct);
             // The progress bar's total is the horizon's sequence number: at least the events below it
             // (holes are rare), known without counting them all (a second scan of every event).
             await ReportAsync(conn, projection, 0, horizon, ct);
@@ -53,7 +53,7 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
                 start = end;
             }
             await copy.CompleteAsync(conn, ct);
-            await copy.SwapInAsync(conn, projection, from, horizon, ct);
+            await SwapInAsync(conn, copy, projection, from, horizon, ct);
             progress?.Report(new RebuildProgress(done, done));
             return done;
         }
@@ -115,6 +115,34 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
         cmd.Parameters.AddWithValue("done", done);
         cmd.Parameters.AddWithValue("total", total);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// In one transaction: the copies replace the live tables, the projection's progress moves from
+    /// where it stood when the rebuild began (<paramref name="from"/>, null: no row) to the horizon,
+    /// and the rebuild's progress row goes.
+    private static async Task SwapInAsync(NpgsqlConnection conn, RebuildCopy copy, AsyncProjection projection, long? from, long horizon, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await copy.LockLiveAsync(conn, tx, ct);
+        await copy.MoveInAsync(conn, tx, ct);
+        await using (var move = new NpgsqlCommand(from is null
+            ? "insert into mt_event_progression (name, last_seq_id, last_updated) values (@shard, @to, now()) on conflict (name) do nothing"
+            : "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx))
+        {
+            move.Parameters.AddWithValue("shard", projection.ShardName);
+            move.Parameters.AddWithValue("to", horizon);
+            move.Parameters.AddWithValue("from", from ?? 0);
+            // Nothing else may move it: this process's daemon is paused and every other one is kept
+            // on standby by Marten's lock. Checked as Marten checks its own moves all the same.
+            if (await move.ExecuteNonQueryAsync(ct) != 1)
+                throw new InvalidOperationException($"{projection.ShardName} moved during its rebuild: another daemon applied it.");
+        }
+        await using (var done = new NpgsqlCommand("delete from eh_rebuild_progress where name = @name", conn, tx))
+        {
+            done.Parameters.AddWithValue("name", projection.Name);
+            await done.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// Where the projection's progress stands (null: it has no row yet).

@@ -3,15 +3,16 @@ using Npgsql;
 
 namespace EventHistory.EventStore.Daemon;
 
-/// The copies of an async projection's tables that its rebuild fills, in a schema of their own,
-/// while the live tables go on answering reads with every row they had. Made like the live tables
+/// The copies of a projection's tables that its rebuild fills, in a schema of their own, while the
+/// live tables go on answering reads with every row they had (ProjectionRebuilder for the async
+/// projections, ShadowRebuild for the inline news_items). Made like the live tables
 /// (columns, defaults, generated columns, constraints, and each index under its live name); the
 /// indexes no statement of the rebuild needs (those not unique: item_search's GIN index) are built
 /// once the copies are full, in one pass rather than row by row (250,000 rows of item_search by
-/// hand: 0.9 s for the index against 2.8 s more for the inserts with it). One
-/// short transaction swaps the copies in and moves the projection's progress; a rebuild that fails
-/// or is killed leaves the live tables and progress as they were, and its copies are dropped (by
-/// the next rebuild, if the process died).
+/// hand: 0.9 s for the index against 2.8 s more for the inserts with it). The rebuild's last
+/// transaction locks the live tables (LockLiveAsync) and moves the copies in (MoveInAsync); a
+/// rebuild that fails or is killed leaves the live tables as they were, and its copies are dropped
+/// (by the next rebuild, if the process died).
 internal sealed partial class RebuildCopy : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _db;
@@ -31,17 +32,19 @@ internal sealed partial class RebuildCopy : IAsyncDisposable
     /// resolve to the copies, everything else (the events) to the live schema.
     public string SearchPath => $"set local search_path to {Copy}, {Live}";
 
-    public static async Task<RebuildCopy> CreateAsync(NpgsqlDataSource db, NpgsqlConnection conn, AsyncProjection projection, CancellationToken ct)
+    /// Empty copies of <paramref name="tables"/> for the projection named <paramref name="projection"/>.
+    public static async Task<RebuildCopy> CreateAsync(
+        NpgsqlDataSource db, NpgsqlConnection conn, string projection, IReadOnlyList<string> tables, CancellationToken ct)
     {
         string live;
         await using (var cmd = new NpgsqlCommand("select current_schema()", conn)) live = (string)(await cmd.ExecuteScalarAsync(ct))!;
-        var copy = new RebuildCopy(db, Quote(live), Quote(SchemaName(live, projection.Name)), projection.Tables);
+        var copy = new RebuildCopy(db, Quote(live), Quote(SchemaName(live, projection)), tables);
         try
         {
             // A copy left by a rebuild whose process died is never resumed: it starts over.
             await ExecuteAsync(conn, null, $"drop schema if exists {copy.Copy} cascade; create schema {copy.Copy}", ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            foreach (var table in projection.Tables) await copy.CreateTableAsync(conn, tx, table, ct);
+            foreach (var table in tables) await copy.CreateTableAsync(conn, tx, table, ct);
             await tx.CommitAsync(ct);
             return copy;
         }
@@ -117,35 +120,16 @@ internal sealed partial class RebuildCopy : IAsyncDisposable
         await tx.CommitAsync(ct);
     }
 
-    /// In one transaction: the live tables are replaced by the copies and the projection's progress
-    /// moves from where it stood when the rebuild began (<paramref name="from"/>, null: no row) to
-    /// the horizon, and the rebuild's progress row goes. Readers of the live tables wait only for
-    /// this transaction.
-    public async Task SwapInAsync(NpgsqlConnection conn, AsyncProjection projection, long? from, long horizon, CancellationToken ct)
+    /// The first statement of the rebuild's last transaction: from here to its commit, readers and
+    /// writers of the live tables wait.
+    public Task LockLiveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        ExecuteAsync(conn, tx, $"lock table {string.Join(", ", _tables.Select(t => $"{Live}.{Quote(t)}"))} in access exclusive mode", ct);
+
+    /// In the transaction that holds the lock: each live table is dropped and its copy moved in.
+    public async Task MoveInAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var shard = projection.ShardName;
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", _tables.Select(t => $"{Live}.{Quote(t)}"))} in access exclusive mode", ct);
         foreach (var table in _tables)
             await ExecuteAsync(conn, tx, $"drop table {Live}.{Quote(table)}; alter table {Copy}.{Quote(table)} set schema {Live}", ct);
-        await using (var move = new NpgsqlCommand(from is null
-            ? "insert into mt_event_progression (name, last_seq_id, last_updated) values (@shard, @to, now()) on conflict (name) do nothing"
-            : "update mt_event_progression set last_seq_id = @to, last_updated = now() where name = @shard and last_seq_id = @from", conn, tx))
-        {
-            move.Parameters.AddWithValue("shard", shard);
-            move.Parameters.AddWithValue("to", horizon);
-            move.Parameters.AddWithValue("from", from ?? 0);
-            // Nothing else may move it: this process's daemon is paused and every other one is kept
-            // on standby by Marten's lock. Checked as Marten checks its own moves all the same.
-            if (await move.ExecuteNonQueryAsync(ct) != 1)
-                throw new InvalidOperationException($"{shard} moved during its rebuild: another daemon applied it.");
-        }
-        await using (var done = new NpgsqlCommand("delete from eh_rebuild_progress where name = @name", conn, tx))
-        {
-            done.Parameters.AddWithValue("name", projection.Name);
-            await done.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -3,32 +3,19 @@ using Npgsql;
 namespace EventHistory.EventStore.Daemon;
 
 /// Rebuilds an inline projection's tables from the events without blocking writers for long:
-/// replay into copies in a shadow schema while writers go on, then, in one short transaction that
-/// locks the live tables, apply what was committed meanwhile and swap the copies in.
+/// replay into copies (RebuildCopy) while writers go on, then, in one short transaction that locks
+/// the live tables, apply what was committed meanwhile and move the copies in.
 public sealed class ShadowRebuild(EventStore store)
 {
     public async Task<long> RebuildAsync(
-        string name, IInlineProjection projection, IReadOnlyList<string> tables, string ddl,
+        string name, IInlineProjection projection, IReadOnlyList<string> tables,
         IProgress<RebuildProgress>? progress, CancellationToken ct = default)
     {
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await ExecuteAsync(conn, null, $"select pg_advisory_lock({ProjectionLocks.ProjectionKey})", ct, name);
         try
         {
-            string main;
-            await using (var cmd = new NpgsqlCommand("select current_schema()", conn)) main = (string)(await cmd.ExecuteScalarAsync(ct))!;
-            var shadow = Quote(main + "_rebuild");
-            var live = Quote(main);
-            // Unknown names in the projection's DDL still resolve to the live schema (the events, say).
-            var path = $"set local search_path to {shadow}, {live}";
-            await ExecuteAsync(conn, null, $"drop schema if exists {shadow} cascade; create schema {shadow}", ct);
-            await using (var tx = await conn.BeginTransactionAsync(ct))
-            {
-                await ExecuteAsync(conn, tx, path, ct);
-                await ExecuteAsync(conn, tx, ddl, ct);
-                await tx.CommitAsync(ct);
-            }
-
+            await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, name, tables, ct);
             var total = await ProjectionRebuilder.CountAsync(conn, ct);
             progress?.Report(new RebuildProgress(0, total));
             var position = GlobalPosition.Start;
@@ -39,7 +26,7 @@ public sealed class ShadowRebuild(EventStore store)
                 if (batch.Count == 0) break;
                 await using (var tx = await conn.BeginTransactionAsync(ct))
                 {
-                    await ExecuteAsync(conn, tx, path, ct);
+                    await ExecuteAsync(conn, tx, copy.SearchPath, ct);
                     await ProjectAsync(projection, conn, tx, [.. batch.Select(e => e.Event)], ct);
                     await tx.CommitAsync(ct);
                 }
@@ -47,22 +34,24 @@ public sealed class ShadowRebuild(EventStore store)
                 done += batch.Count;
                 progress?.Report(new RebuildProgress(done, Math.Max(done, total)));
             }
+            await copy.CompleteAsync(conn, ct);
 
             await using (var tx = await conn.BeginTransactionAsync(ct))
             {
                 // Writers of these tables wait from here to the commit. Every event up to `position`
                 // is in the copies; everything committed after it is visible now, and whatever is
                 // still in flight writes the swapped-in tables itself once the lock is released.
-                await ExecuteAsync(conn, tx, $"lock table {string.Join(", ", tables.Select(t => $"{live}.{Quote(t)}"))} in access exclusive mode", ct);
+                await copy.LockLiveAsync(conn, tx, ct);
                 var late = await ReadCommittedAfterAsync(conn, tx, position, ct);
-                await ExecuteAsync(conn, tx, path, ct);
-                if (late.Count > 0) await ProjectAsync(projection, conn, tx, late, ct);
-                foreach (var table in tables)
-                    await ExecuteAsync(conn, tx, $"drop table {live}.{Quote(table)}; alter table {shadow}.{Quote(table)} set schema {live}", ct);
+                if (late.Count > 0)
+                {
+                    await ExecuteAsync(conn, tx, copy.SearchPath, ct);
+                    await ProjectAsync(projection, conn, tx, late, ct);
+                }
+                await copy.MoveInAsync(conn, tx, ct);
                 await tx.CommitAsync(ct);
                 done += late.Count;
             }
-            await ExecuteAsync(conn, null, $"drop schema {shadow} cascade", ct);
             progress?.Report(new RebuildProgress(done, done));
             return done;
         }
@@ -96,8 +85,6 @@ public sealed class ShadowRebuild(EventStore store)
         foreach (var write in writes) batch.BatchCommands.Add(write);
         await batch.ExecuteNonQueryAsync(ct);
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, string? name = null)
     {

@@ -27,8 +27,7 @@ public sealed class ProjectionCatalog(
     {
         EnsureKnown(name);
         if (name == NewsItems)
-            return await shadow.RebuildAsync(NewsItems, newsItems, NewsItemTables,
-                EventStoreSchema.ReadResource("EventHistory.Projections.Schema.sql", typeof(ProjectionCatalog).Assembly), progress, ct);
+            return await shadow.RebuildAsync(NewsItems, newsItems, NewsItemTables, progress, ct);
         return await rebuilder.RebuildAsync(Async.First(p => p.Name == name), progress, ct);
     }
 }
