@@ -60,7 +60,9 @@ public static partial class GitImport
         }
         finally
         {
-            work.Delete(true);
+            // BENCH_KEEP_SCHEMAS=1 keeps the repository too, to replay it by hand.
+            if (Environment.GetEnvironmentVariable("BENCH_KEEP_SCHEMAS") == "1") Console.Error.WriteLine($"measure 7's repository kept: {work.FullName}/site");
+            else work.Delete(true);
         }
     }
 
