@@ -16,7 +16,10 @@ public sealed class EventTypes
 
     /// Json for what is stored as jsonb (event bodies, item states), written unescaped: jsonb keeps
     /// characters, not their escapes, so the stored value (and the hash chain over it) is the same,
-    /// and a Chinese text is half the bytes to escape, send and parse.
+    /// and a Chinese text is half the bytes to escape, send and parse. Marten writes the event bodies
+    /// of its quick append through a Utf8JsonWriter of its own, whose default encoder escapes them
+    /// anyway; a serializer that wrote them unescaped made no difference that imports of the zh
+    /// corpus could measure (docs/benchmarks.md), so Marten's is used as it is.
     public static readonly JsonSerializerOptions StoredJson = new(Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Dictionary<string, Type> _byName = new();

@@ -27,8 +27,9 @@ public sealed record NewsItem(
     public string Path => ItemPaths.ItemPath(Edition, Date, Slug);
 
     // The page facts: what the item's page needs beyond its content (the layout it came in, the
-    // Changes list). The item's own events set them and its stored state holds them, Page and HasPage
-    // included, in this order (StoredJsonTests pins the JSON), so they are declared with the item.
+    // Changes list). The item's own events set them and its stored state holds them, in this order
+    // (StoredJsonTests pins the JSON), so they are declared with the item. The state is stored
+    // without Path, HasPage and Page, which are computed (NewsItemRows.Serialize).
     /// The generator version of the item's page; null for items made through commands (the edition's default).
     public string? Layout { get; init; }
 

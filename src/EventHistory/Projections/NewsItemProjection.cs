@@ -13,8 +13,8 @@ public sealed class NewsItemProjection : IInlineProjection
 {
     // Two statements whatever the number of events (the rows as arrays through unnest): an import
     // batch of 200 pages would otherwise send one statement per event and table, and PostgreSQL's
-    // cost per statement, not per row, was most of an import's time. The state is written with
-    // EventTypes.StoredJson, unescaped, as jsonb stores it.
+    // cost per statement, not per row, was most of an import's time. The state is written by
+    // NewsItemRows.Serialize: unescaped, as jsonb stores it, and without what is computed from it.
     public async ValueTask<IReadOnlyList<NpgsqlBatchCommand>> ProjectAsync(ProjectionInput input, CancellationToken ct)
     {
         var states = await StatesBeforeAsync(input, ct);
@@ -30,7 +30,7 @@ public sealed class NewsItemProjection : IInlineProjection
                 throw new ConcurrencyException(projected.StreamId, projected.Version - 1, previous?.Revision ?? 0);
             var state = previous is null ? NewsItem.Create((NewsItemCreated)e) : previous.Apply(e);
             states[projected.StreamId] = state;
-            rows.AddRevision(state, projected, JsonSerializer.Serialize(state, EventTypes.StoredJson), e);
+            rows.AddRevision(state, projected, NewsItemRows.Serialize(state), e);
             // The first revision that names a path keeps it (as the table's "on conflict do nothing" would).
             foreach (var path in state.PathsNamedBy(e)) paths.TryAdd(path, (state.Id, state.Revision));
             latest[projected.StreamId] = state;
