@@ -53,9 +53,9 @@ public static class ImportGitHistory
             var (group, records, imported) = (new List<PageInput>(), new List<GitCommitImported>(), 0);
             GitCommit? lastCommit = null;
 
-            // Consecutive commits share a transaction until it holds BatchSize pages: a commit's
-            // record commits with its last page, so a resumed run redoes at most the commits cut
-            // short, and their pages already in append nothing (they are in force).
+            // Consecutive commits share a transaction of up to BatchSize pages (a larger commit is
+            // split): a commit's record commits with its last page, so a resumed run redoes at most
+            // the commits cut short, and their pages already in append nothing (they are in force).
             async Task FlushAsync()
             {
                 var chunks = group.Chunk(PageImporter.BatchSize).ToList();
@@ -98,7 +98,7 @@ public static class ImportGitHistory
             foreach (var commit in commits)
             {
                 var headers = new Dictionary<string, string> { ["git-commit"] = commit.Id };
-                var count = 0;
+                var inputs = new List<PageInput>();
                 foreach (var change in commit.Changes.OrderBy(ch => ch.Blob is null))
                 {
                     var path = SitePath(change.Path, edition);
@@ -117,10 +117,13 @@ public static class ImportGitHistory
                         problems.Add($"{commit.Id[..12]} {path}: {broken.Message}");
                         continue;
                     }
-                    group.Add(input);
-                    count++;
+                    inputs.Add(input);
                 }
-                records.Add(new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, count));
+                // A commit that would take the transaction over BatchSize pages starts the next one,
+                // rather than leaving a few pages for a transaction of their own.
+                if (group.Count > 0 && group.Count + inputs.Count > PageImporter.BatchSize) await FlushAsync();
+                group.AddRange(inputs);
+                records.Add(new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, inputs.Count));
                 lastCommit = commit;
                 if (group.Count >= PageImporter.BatchSize) await FlushAsync();
             }
