@@ -98,7 +98,7 @@ public static class ImportGitHistory
             foreach (var commit in commits)
             {
                 var headers = new Dictionary<string, string> { ["git-commit"] = commit.Id };
-                var inputs = new List<PageInput>();
+                var (inputs, unreadable) = (new List<PageInput>(), new List<string>());
                 foreach (var change in commit.Changes.OrderBy(ch => ch.Blob is null))
                 {
                     var path = SitePath(change.Path, edition);
@@ -106,22 +106,18 @@ public static class ImportGitHistory
                     string? text = null;
                     if (change.Blob is { } blob && !TryDecode(await git.ReadBlobAsync(blob, ct), out text, out var why))
                     {
-                        rejected++;
-                        problems.Add($"{commit.Id[..12]} {path}: {why}");
+                        unreadable.Add($"{commit.Id[..12]} {path}: {why}");
                         continue;
                     }
                     var input = new PageInput(path, text, commit.CommittedAt, headers, $"at commit {commit.Id[..12]}");
-                    if (ImportPages.Check(input) is { } broken)
-                    {
-                        rejected++;
-                        problems.Add($"{commit.Id[..12]} {path}: {broken.Message}");
-                        continue;
-                    }
-                    inputs.Add(input);
+                    if (ImportPages.Check(input) is { } broken) unreadable.Add($"{commit.Id[..12]} {path}: {broken.Message}");
+                    else inputs.Add(input);
                 }
                 // A commit that would take the transaction over BatchSize pages starts the next one,
                 // rather than leaving a few pages for a transaction of their own.
                 if (group.Count > 0 && group.Count + inputs.Count > PageImporter.BatchSize) await FlushAsync();
+                rejected += unreadable.Count;
+                problems.AddRange(unreadable);
                 group.AddRange(inputs);
                 records.Add(new GitCommitImported(commit.Id, commit.CommittedAt, commit.Subject, inputs.Count));
                 lastCommit = commit;
