@@ -40,16 +40,20 @@ public sealed class ProjectionRebuilder(EventStore store, AsyncDaemon daemon)
             await using var copy = await RebuildCopy.CreateAsync(store.DataSource, conn, projection.Name, projection.Tables, ct);
             // The progress bar's total is the horizon's sequence number: at least the events below it
             // (holes are rare), known without counting them all (a second scan of every event).
-            await ReportAsync(conn, projection, 0, horizon, ct);
-            progress?.Report(new RebuildProgress(0, horizon));
+            // To this process's progress bar and, through eh_rebuild_progress, to any process's status.
+            async Task Report(long done, long total)
+            {
+                await ReportAsync(conn, projection, done, total, ct);
+                progress?.Report(new RebuildProgress(done, total));
+            }
+            await Report(0, horizon);
             long done = 0;
             for (var start = 0L; start < horizon;)
             {
                 var end = Math.Min(horizon, start + SequencesPerTransaction);
                 await ApplyRangeAsync(copy, projection, types, start, end, ct);
                 done += await CountAsync(conn, start, end, ct);
-                await ReportAsync(conn, projection, done, Math.Max(done, horizon), ct);
-                progress?.Report(new RebuildProgress(done, Math.Max(done, horizon)));
+                await Report(done, Math.Max(done, horizon));
                 start = end;
             }
             await copy.CompleteAsync(conn, ct);
